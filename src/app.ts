@@ -1,0 +1,111 @@
+/**
+ * createApp(deps) → the yoga instance. Importing this file does no I/O, so tests can build an
+ * app against their own database and Redis without opening a port.
+ */
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { createYoga, maskError as yogaMaskError, type YogaServerInstance } from 'graphql-yoga';
+import { useCookies } from '@whatwg-node/server-plugin-cookies';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { Config } from './config';
+import { createContext, type Context } from './context';
+import { schema } from './graphql/schema';
+import { useRequestId, requestIdOf } from './http/use-request-id';
+import { useRoutes } from './http/use-routes';
+import { BadInputError } from './lib/bad-input';
+import { clientIp } from './lib/ip';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import type { Services } from './services';
+
+export interface AppDeps {
+  config: Config;
+  services: Services;
+  logger: Logger;
+  metrics: Metrics;
+  readiness: Record<string, () => Promise<void>>;
+}
+
+/** What the node adapter (HTTP) or our WebSocket server hands yoga as the initial context. */
+export interface ServerContext {
+  req?: IncomingMessage;
+  connectionParams?: Record<string, unknown>;
+}
+
+export type App = YogaServerInstance<ServerContext, Context>;
+
+export function createApp({ config, services, logger, metrics, readiness }: AppDeps): App {
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: config.nodeEnv === 'development',
+    batching: false,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof BadInputError) {
+          return new GraphQLError(original.message, {
+            nodes: (error as GraphQLError).nodes,
+            path: (error as GraphQLError).path,
+            extensions: { code: 'BAD_USER_INPUT', ...(original.field ? { field: original.field } : {}) },
+          });
+        }
+        if (!(original instanceof GraphQLError) && original instanceof Error) {
+          logger.error({ err: original }, 'unexpected error');
+        }
+        return yogaMaskError(error, message, isDev && config.nodeEnv !== 'production');
+      },
+    },
+    context: ({ request, req, connectionParams }) => {
+      const authorization = connectionParams
+        ? typeof connectionParams.authorization === 'string'
+          ? connectionParams.authorization
+          : undefined
+        : request.headers.get('authorization');
+      return createContext({
+        services,
+        config,
+        logger,
+        request,
+        authorization,
+        info: {
+          ip: clientIp(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.trustProxy),
+          userAgent: request.headers.get('user-agent'),
+          requestId: requestIdOf(request),
+        },
+      });
+    },
+    plugins: [
+      useRequestId(),
+      useCookies(),
+      useRoutes({ jwks: () => services.keys.jwks(), readiness }),
+      usePrometheus({
+        registry: metrics.registry,
+        endpoint: '/metrics',
+        metrics: {
+          graphql_envelop_request: true,
+          graphql_envelop_request_duration: true,
+          graphql_envelop_error_result: true,
+          graphql_yoga_http_duration: true,
+        },
+      }),
+      ...(config.introspection ? [] : [disableIntrospection()]),
+    ],
+  });
+}
+
+/** NODE_ENV=production: no introspection (and yoga's masking already hides suggestions' details). */
+function disableIntrospection() {
+  return {
+    onValidate({ addValidationRule }: { addValidationRule: (rule: unknown) => void }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * The environment, parsed and validated once at start. This is the only module that reads
+ * process.env; everything else receives a Config. A bad value throws a ConfigError that names
+ * the variable and what is wrong, and main.ts exits before anything listens or connects.
+ */
+import { parseDuration } from './lib/duration';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Argon2Params {
+  /** KiB */
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** `aud` of access tokens; defaults to the public URL. */
+  tokenAudience: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  /** Prepended to every Redis key and channel, so several deployments can share one Redis. */
+  redisKeyPrefix: string;
+  dataDir: string;
+  /** 32 bytes, or undefined when it must be generated into DATA_DIR (never in production). */
+  encryptionKey: Buffer | undefined;
+  smtpUrl: string | undefined;
+  trustProxy: boolean;
+  bootstrapAdmin: { email: string; password: string } | undefined;
+  /** seconds */
+  accessTokenTtl: number;
+  /** seconds: the idle lifetime of a session, extended by every refresh */
+  refreshTokenTtl: number;
+  /** seconds: the absolute lifetime of a session */
+  sessionMaxAge: number;
+  maxSessionsPerUser: number;
+  /** seconds */
+  refreshReuseGrace: number;
+  requireAdminMfa: boolean;
+  auditRetentionDays: number;
+  hibpUrl: string | undefined;
+  argon2: Argon2Params;
+  /** How many argon2 computations may run at once (each holds one libuv pool thread). */
+  argon2Concurrency: number;
+  passwordMinLength: number;
+  introspection: boolean;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, dflt: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return dflt;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+      return dflt;
+    }
+    return Number(raw);
+  };
+  const bool = (name: string, dflt: boolean): boolean => {
+    const raw = str(name)?.toLowerCase();
+    if (raw === undefined) return dflt;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name}: expected true/false, got "${raw}"`);
+    return dflt;
+  };
+  const duration = (name: string, dflt: string, minSeconds: number): number => {
+    const raw = str(name) ?? dflt;
+    const seconds = parseDuration(raw);
+    if (seconds === undefined || seconds < minSeconds) {
+      problems.push(`${name}: expected a duration such as 30s, 15m, 7d (at least ${minSeconds}s), got "${raw}"`);
+      return parseDuration(dflt)!;
+    }
+    return seconds;
+  };
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) {
+        problems.push(`${name}: expected a ${protocols.join(' or ')} URL, got protocol "${u.protocol}"`);
+      }
+    } catch {
+      problems.push(`${name}: not a valid URL`);
+    }
+    return raw;
+  };
+
+  const rawEnv = str('NODE_ENV') ?? 'development';
+  if (!['development', 'production', 'test'].includes(rawEnv)) {
+    problems.push(`NODE_ENV: expected development, production or test, got "${rawEnv}"`);
+  }
+  const nodeEnv = (['development', 'production', 'test'].includes(rawEnv) ? rawEnv : 'development') as Config['nodeEnv'];
+  const production = nodeEnv === 'production';
+
+  const port = int('PORT', 4000, 0, 65535);
+  const host = str('HOST') ?? '127.0.0.1';
+  const publicUrl = (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+
+  let encryptionKey: Buffer | undefined;
+  const rawKey = str('ENCRYPTION_KEY');
+  if (rawKey !== undefined) {
+    const decoded = /^[A-Za-z0-9+/_-]+={0,2}$/.test(rawKey) ? Buffer.from(rawKey, 'base64') : Buffer.alloc(0);
+    if (decoded.length !== 32) {
+      problems.push('ENCRYPTION_KEY: expected 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)');
+    } else {
+      encryptionKey = decoded;
+    }
+  } else if (production) {
+    problems.push('ENCRYPTION_KEY: required when NODE_ENV=production (32 bytes, base64)');
+  }
+
+  const adminEmail = str('BOOTSTRAP_ADMIN_EMAIL');
+  const adminPassword = env.BOOTSTRAP_ADMIN_PASSWORD || undefined;
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD: set both or neither');
+  }
+
+  const accessTokenTtl = duration('ACCESS_TOKEN_TTL', '15m', 5);
+  const refreshTokenTtl = duration('REFRESH_TOKEN_TTL', '7d', 60);
+  const sessionMaxAge = duration('SESSION_MAX_AGE', '30d', 60);
+  if (refreshTokenTtl > sessionMaxAge) {
+    problems.push('REFRESH_TOKEN_TTL: must not exceed SESSION_MAX_AGE');
+  }
+  const refreshReuseGrace = duration('REFRESH_REUSE_GRACE', '0s', 0);
+  if (refreshReuseGrace > 60) problems.push('REFRESH_REUSE_GRACE: at most 60s (it is meant for a few seconds of client races)');
+
+  const config: Config = {
+    nodeEnv,
+    port,
+    host,
+    publicUrl,
+    tokenAudience: str('TOKEN_AUDIENCE') ?? publicUrl,
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: str('REDIS_KEY_PREFIX') ?? 'idp:',
+    dataDir: str('DATA_DIR') ?? './data',
+    encryptionKey,
+    smtpUrl: url('SMTP_URL', ['smtp:', 'smtps:']),
+    trustProxy: bool('TRUST_PROXY', false),
+    bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    accessTokenTtl,
+    refreshTokenTtl,
+    sessionMaxAge,
+    maxSessionsPerUser: int('MAX_SESSIONS_PER_USER', 10, 1, 1000),
+    refreshReuseGrace,
+    requireAdminMfa: bool('REQUIRE_ADMIN_MFA', production),
+    auditRetentionDays: int('AUDIT_RETENTION_DAYS', 365, 1, 36500),
+    hibpUrl: url('HIBP_URL', ['http:', 'https:']),
+    argon2: {
+      memoryCost: int('ARGON2_MEMORY_KIB', 19456, 8192, 4 * 1024 * 1024),
+      timeCost: int('ARGON2_ITERATIONS', 2, 1, 100),
+      parallelism: int('ARGON2_PARALLELISM', 1, 1, 16),
+    },
+    argon2Concurrency: int('ARGON2_CONCURRENCY', 2, 1, 64),
+    passwordMinLength: int('PASSWORD_MIN_LENGTH', 15, 8, 1024),
+    introspection: bool('GRAPHQL_INTROSPECTION', !production),
+    logLevel: str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

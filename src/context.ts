@@ -1,0 +1,99 @@
+/**
+ * Per-request context. Who is calling is resolved lazily and at most once: requests that do
+ * not need an identity (register, login, rotateRefresh) never verify a token, so a stale
+ * Authorization header cannot break a refresh. When a field does need one, a bad token is an
+ * UNAUTHENTICATED error with a reason (TOKEN_EXPIRED tells the client to refresh), never null.
+ */
+import { GraphQLError } from 'graphql';
+import type { Services } from './services';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { AccessTokenError } from './modules/keys/access-token.service';
+
+export interface SessionViewer {
+  kind: 'session';
+  userId: string;
+  sessionId: string;
+  scopes: string[];
+  amr: string[];
+  authTime: Date;
+}
+export type Viewer = SessionViewer;
+
+export interface RequestInfo {
+  ip: string;
+  userAgent: string | null;
+  requestId: string;
+}
+
+export interface Context {
+  services: Services;
+  config: Config;
+  logger: Logger;
+  request: Request;
+  info: RequestInfo;
+  /** The caller, or null when no credentials were presented. Throws UNAUTHENTICATED for bad ones. */
+  viewer(): Promise<Viewer | null>;
+  /** Like viewer(), but anonymous is an error too. */
+  requireViewer(): Promise<Viewer>;
+}
+
+export function unauthenticated(message: string, reason?: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      ...(reason ? { reason } : {}),
+      http: { status: 401, headers: { 'WWW-Authenticate': `Bearer realm="graphql"${reason ? `, error="invalid_token"` : ''}` } },
+    },
+  });
+}
+
+export function bearerFrom(header: string | null | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : '';
+}
+
+export function createContext(input: {
+  services: Services;
+  config: Config;
+  logger: Logger;
+  request: Request;
+  info: RequestInfo;
+  authorization: string | null | undefined;
+}): Context {
+  const { services } = input;
+  let resolved: Promise<Viewer | null> | undefined;
+  const resolveViewer = async (): Promise<Viewer | null> => {
+    const token = bearerFrom(input.authorization);
+    if (token === undefined) return null;
+    if (token === '') throw unauthenticated('The Authorization header must be "Bearer <token>".', 'INVALID_TOKEN');
+    try {
+      const claims = await services.accessTokens.verify(token);
+      if (!(await services.sessions.isActive(claims.sid))) {
+        throw unauthenticated('The session behind this access token has ended.', 'SESSION_REVOKED');
+      }
+      return {
+        kind: 'session',
+        userId: claims.sub,
+        sessionId: claims.sid,
+        scopes: claims.scopes,
+        amr: claims.amr,
+        authTime: new Date(claims.authTime * 1000),
+      };
+    } catch (error) {
+      if (error instanceof AccessTokenError) throw unauthenticated(error.message, error.reason);
+      throw error;
+    }
+  };
+  const viewer = () => (resolved ??= resolveViewer());
+  return {
+    ...input,
+    viewer,
+    async requireViewer() {
+      const v = await viewer();
+      if (!v) throw unauthenticated('Sign in first: this needs an access token.');
+      return v;
+    },
+  };
+}

@@ -1,0 +1,4 @@
+// The one barrel of tables: drizzle-kit reads it, and the typed Db is built from it.
+export * from '../modules/users/users.table';
+export * from '../modules/sessions/sessions.table';
+export * from '../modules/keys/keys.table';

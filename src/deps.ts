@@ -1,0 +1,59 @@
+/**
+ * Infrastructure, created once by main.ts (or a test) and passed down: the database, the kv
+ * store (Redis or in-process), the clock, the logger and the at-rest sealer. No module creates
+ * any of these itself.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Config } from './config';
+import { createDatabase, type Database } from './db/client';
+import { createMemoryKv, createRedisClient, createRedisKv, type Kv } from './kv/kv';
+import { systemClock, type Clock } from './lib/clock';
+import { createSealer, type Sealer } from './lib/crypto';
+import { createLogger, type Logger } from './logger';
+
+export interface Deps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  database: Database;
+  kv: Kv;
+  redis: Redis | undefined;
+  sealer: Sealer;
+  close(): Promise<void>;
+}
+
+export async function createDeps(config: Config, overrides: { clock?: Clock; logger?: Logger } = {}): Promise<Deps> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const sealer = createSealer(config.encryptionKey ?? loadOrCreateKey(config.dataDir, logger));
+  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const redis = config.redisUrl ? createRedisClient(config.redisUrl, config.redisKeyPrefix) : undefined;
+  redis?.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
+  const kv = redis ? createRedisKv(redis) : createMemoryKv(clock);
+  return {
+    config,
+    clock,
+    logger,
+    database,
+    kv,
+    redis,
+    sealer,
+    async close() {
+      await Promise.allSettled([database.close(), kv.close()]);
+    },
+  };
+}
+
+/** Development only (config refuses a missing key in production): a key kept beside the data. */
+function loadOrCreateKey(dataDir: string, logger: Logger): Buffer {
+  const file = path.resolve(dataDir, 'encryption.key');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
+  logger.warn({ file }, 'ENCRYPTION_KEY is not set: generated one into DATA_DIR. Set ENCRYPTION_KEY in production.');
+  return key;
+}

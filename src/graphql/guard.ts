@@ -1,0 +1,24 @@
+/**
+ * One declaration per guarded field: `...guard('sessions:read')` both enforces the scopes (at
+ * resolve time, and at subscribe time for subscriptions) and prints `@auth(scopes: [...])` into
+ * the SDL, so codegen consumers see exactly what is enforced.
+ */
+import { GraphQLError } from 'graphql';
+import type { Context } from '../context';
+import { hasScope, type Scope } from '../modules/authz/scopes';
+
+export function guard(...scopes: Scope[]) {
+  return {
+    directives: { auth: { scopes } },
+    authScopes: async (_parent: unknown, _args: unknown, ctx: Context) => {
+      const viewer = await ctx.requireViewer();
+      const missing = scopes.filter((s) => !hasScope(viewer.scopes, s));
+      if (missing.length > 0) {
+        throw new GraphQLError(`This needs the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`, {
+          extensions: { code: 'FORBIDDEN', missingScopes: missing },
+        });
+      }
+      return true;
+    },
+  } as const;
+}

@@ -1,0 +1,15 @@
+// Builds the schema from every module's GraphQL file and exports only that.
+import { DirectiveLocation, GraphQLDirective, GraphQLList, GraphQLNonNull, GraphQLString, lexicographicSortSchema } from 'graphql';
+import { builder } from './builder';
+import '../modules/users/users.graphql';
+import '../modules/sessions/sessions.graphql';
+import '../modules/auth/auth.graphql';
+
+const authDirective = new GraphQLDirective({
+  name: 'auth',
+  description: 'The scopes a caller must hold for this field (enforced; printed so clients can see it). An empty list means any signed-in caller.',
+  locations: [DirectiveLocation.FIELD_DEFINITION],
+  args: { scopes: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) } },
+});
+
+export const schema = lexicographicSortSchema(builder.toSchema({ directives: [authDirective] }));

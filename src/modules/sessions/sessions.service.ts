@@ -1,0 +1,228 @@
+/**
+ * Sessions and their refresh-token families.
+ *
+ * Threats and choices:
+ * - A stolen refresh token. Tokens are opaque, 256-bit, single use, and stored as SHA-256 only.
+ *   Spending one is a single conditional UPDATE (`spent_at IS NULL`), so of two concurrent
+ *   rotations exactly one wins; the loser sees a spent token. Presenting a spent token means two
+ *   parties hold the family: the whole session is revoked (every token, and its access tokens
+ *   at once through the revocation list) and the caller learns RefreshTokenReusedError.
+ * - Client races (two tabs refreshing at once). With REFRESH_REUSE_GRACE > 0 the immediately
+ *   previous token, presented again within the grace, gets the same successor back. Successors
+ *   are derived as HMAC(server key, previous token), so the same answer can be given without
+ *   storing any token in readable form; an older token, or one whose successor was already
+ *   used, is still reuse.
+ * - A revoked session's access tokens. Access tokens are checked without the database; the
+ *   revocation list lives in Redis (in-process without it) for as long as such a token can live.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client';
+import type { Clock } from '../../lib/clock';
+import { addSeconds } from '../../lib/clock';
+import { hmacSha256, randomToken, sha256 } from '../../lib/tokens';
+import type { Kv } from '../../kv/kv';
+import { users } from '../users/users.table';
+import { refreshTokens, sessions, type SessionRow } from './sessions.table';
+import { InvalidRefreshTokenError, NotFoundError, RefreshTokenReusedError } from './sessions.errors';
+
+export type { SessionRow };
+
+const REFRESH_PREFIX = 'rt_';
+
+export interface SessionSettings {
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  sessionMaxAge: number;
+  maxSessionsPerUser: number;
+  refreshReuseGrace: number;
+}
+
+export interface IssuedRefresh {
+  session: SessionRow;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+}
+
+export type RevokeReason = 'logout' | 'revoked' | 'revoked_others' | 'revoked_all' | 'session_limit' | 'refresh_token_reused' | 'admin';
+
+export interface SessionService {
+  create(input: { userId: string; amr: string[]; mfaVerified: boolean; ip: string | null; userAgent: string | null; now: Date }): Promise<IssuedRefresh>;
+  rotate(refreshToken: string, meta: { ip: string | null; userAgent: string | null }): Promise<IssuedRefresh>;
+  /** Not revoked: the one kv round trip made for every authenticated request. */
+  isActive(sessionId: string): Promise<boolean>;
+  get(sessionId: string): Promise<SessionRow | undefined>;
+  listActive(userId: string): Promise<SessionRow[]>;
+  revoke(userId: string, sessionId: string, reason: RevokeReason): Promise<void>;
+  revokeAllExcept(userId: string, keepSessionId: string | null, reason: RevokeReason): Promise<number>;
+  /** When the session ends if unused: the earlier of its idle and absolute limits. */
+  endsAt(session: SessionRow): Date;
+}
+
+export function createSessionService(deps: { db: Db; kv: Kv; clock: Clock; successorKey: Buffer; settings: SessionSettings }): SessionService {
+  const { db, kv, clock, successorKey, settings } = deps;
+  const revokedKey = (sid: string) => `revoked:${sid}`;
+  const successorOf = (token: string) => REFRESH_PREFIX + hmacSha256(successorKey, token);
+  const liveSession = (now: Date) =>
+    and(isNull(sessions.revokedAt), gt(sessions.idleExpiresAt, now), gt(sessions.expiresAt, now));
+
+  /** After commit: stop the sessions' access tokens on every instance. */
+  async function publishRevocations(ids: string[]) {
+    // Tokens issued before revocation expire within accessTokenTtl; the marker need not outlive them.
+    await Promise.all(ids.map((id) => kv.setex(revokedKey(id), settings.accessTokenTtl + 5, '1')));
+  }
+
+  async function revokeWhere(tx: Tx, where: ReturnType<typeof and>, now: Date, reason: RevokeReason): Promise<string[]> {
+    const rows = await tx.update(sessions).set({ revokedAt: now, revokedReason: reason }).where(where).returning({ id: sessions.id });
+    return rows.map((r) => r.id);
+  }
+
+  async function insertRefresh(tx: Tx, sessionId: string, token: string, now: Date, session: { expiresAt: Date }) {
+    const expiresAt = new Date(Math.min(addSeconds(now, settings.refreshTokenTtl).getTime(), session.expiresAt.getTime()));
+    const id = randomUUID();
+    await tx.insert(refreshTokens).values({ id, sessionId, tokenHash: sha256(token), createdAt: now, expiresAt });
+    return { id, expiresAt };
+  }
+
+  return {
+    async create({ userId, amr, mfaVerified, ip, userAgent, now }) {
+      const refreshToken = REFRESH_PREFIX + randomToken(32);
+      const { session, expiresAt, evicted } = await db.transaction(async (tx) => {
+        // One login at a time per user, so the session limit holds under concurrent logins.
+        await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+        const active = await tx
+          .select({ id: sessions.id })
+          .from(sessions)
+          .where(and(eq(sessions.userId, userId), liveSession(now)))
+          .orderBy(desc(sessions.lastActiveAt), desc(sessions.createdAt));
+        const overflow = active.slice(settings.maxSessionsPerUser - 1).map((s) => s.id);
+        const evicted = overflow.length > 0 ? await revokeWhere(tx, inArray(sessions.id, overflow), now, 'session_limit') : [];
+        const [session] = await tx
+          .insert(sessions)
+          .values({
+            id: randomUUID(),
+            userId,
+            createdAt: now,
+            lastActiveAt: now,
+            idleExpiresAt: addSeconds(now, settings.refreshTokenTtl),
+            expiresAt: addSeconds(now, settings.sessionMaxAge),
+            authenticatedAt: now,
+            amr,
+            mfaVerified,
+            ipAddress: ip,
+            userAgent: userAgent?.slice(0, 512) ?? null,
+          })
+          .returning();
+        const { expiresAt } = await insertRefresh(tx, session!.id, refreshToken, now, session!);
+        return { session: session!, expiresAt, evicted };
+      });
+      await publishRevocations(evicted);
+      return { session, refreshToken, refreshTokenExpiresAt: expiresAt };
+    },
+
+    async rotate(presented, meta) {
+      const now = clock.now();
+      if (!presented.startsWith(REFRESH_PREFIX) || presented.length > 200) throw new InvalidRefreshTokenError();
+      const hash = sha256(presented);
+      const outcome = await db.transaction(async (tx) => {
+        const [spent] = await tx
+          .update(refreshTokens)
+          .set({ spentAt: now })
+          .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.spentAt), gt(refreshTokens.expiresAt, now)))
+          .returning();
+        if (spent) {
+          const [session] = await tx.select().from(sessions).where(and(eq(sessions.id, spent.sessionId), liveSession(now))).for('update');
+          // Throwing rolls the spend back: a token of an ended session simply stops working.
+          if (!session) throw new InvalidRefreshTokenError();
+          const successor = successorOf(presented);
+          const { id, expiresAt } = await insertRefresh(tx, session.id, successor, now, session);
+          await tx.update(refreshTokens).set({ replacedById: id }).where(eq(refreshTokens.id, spent.id));
+          const [updated] = await tx
+            .update(sessions)
+            .set({
+              lastActiveAt: now,
+              idleExpiresAt: new Date(Math.min(addSeconds(now, settings.refreshTokenTtl).getTime(), session.expiresAt.getTime())),
+              ipAddress: meta.ip ?? session.ipAddress,
+              userAgent: meta.userAgent?.slice(0, 512) ?? session.userAgent,
+            })
+            .where(eq(sessions.id, session.id))
+            .returning();
+          return { kind: 'rotated' as const, session: updated!, refreshToken: successor, expiresAt };
+        }
+
+        const [known] = await tx
+          .select({ token: refreshTokens, session: sessions })
+          .from(refreshTokens)
+          .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+          .where(eq(refreshTokens.tokenHash, hash))
+          .for('update', { of: sessions });
+        // Unknown, expired-unspent, or belonging to a session that already ended: nothing to learn.
+        if (!known || !known.token.spentAt || known.session.revokedAt) return { kind: 'invalid' as const };
+        const sessionLive = known.session.idleExpiresAt > now && known.session.expiresAt > now;
+        if (!sessionLive) return { kind: 'invalid' as const };
+
+        if (settings.refreshReuseGrace > 0 && known.token.replacedById && addSeconds(known.token.spentAt, settings.refreshReuseGrace) >= now) {
+          const [next] = await tx.select().from(refreshTokens).where(eq(refreshTokens.id, known.token.replacedById));
+          const successor = successorOf(presented);
+          if (next && !next.spentAt && next.tokenHash === sha256(successor)) {
+            return { kind: 'rotated' as const, session: known.session, refreshToken: successor, expiresAt: next.expiresAt };
+          }
+        }
+        const revoked = await revokeWhere(tx, eq(sessions.id, known.session.id), now, 'refresh_token_reused');
+        return { kind: 'reused' as const, revoked, sessionId: known.session.id, userId: known.session.userId };
+      });
+
+      if (outcome.kind === 'invalid') throw new InvalidRefreshTokenError();
+      if (outcome.kind === 'reused') {
+        await publishRevocations(outcome.revoked);
+        throw new RefreshTokenReusedError(outcome.sessionId, outcome.userId);
+      }
+      return { session: outcome.session, refreshToken: outcome.refreshToken, refreshTokenExpiresAt: outcome.expiresAt };
+    },
+
+    async isActive(sessionId) {
+      const [marker] = await kv.mget([revokedKey(sessionId)]);
+      return marker === null || marker === undefined;
+    },
+
+    async get(sessionId) {
+      const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
+      return row;
+    },
+
+    listActive(userId) {
+      const now = clock.now();
+      return db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.userId, userId), liveSession(now)))
+        .orderBy(desc(sessions.lastActiveAt), asc(sessions.id));
+    },
+
+    async revoke(userId, sessionId, reason) {
+      const now = clock.now();
+      // Someone else's id and an unknown id take the same path and give the same answer.
+      const ids = await db.transaction((tx) =>
+        revokeWhere(tx, and(eq(sessions.id, sessionId), eq(sessions.userId, userId), liveSession(now)), now, reason),
+      );
+      if (ids.length === 0) throw new NotFoundError('No such session.');
+      await publishRevocations(ids);
+    },
+
+    async revokeAllExcept(userId, keepSessionId, reason) {
+      const now = clock.now();
+      const ids = await db.transaction((tx) =>
+        revokeWhere(
+          tx,
+          and(eq(sessions.userId, userId), liveSession(now), keepSessionId ? ne(sessions.id, keepSessionId) : sql`true`),
+          now,
+          reason,
+        ),
+      );
+      await publishRevocations(ids);
+      return ids.length;
+    },
+
+    endsAt: (session) => (session.idleExpiresAt < session.expiresAt ? session.idleExpiresAt : session.expiresAt),
+  };
+}

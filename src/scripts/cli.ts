@@ -1,0 +1,20 @@
+/** Shared set-up for the one-shot commands (migrate, keys:rotate, admin:create). */
+import { ConfigError, parseConfig } from '../config';
+import { createDeps, type Deps } from '../deps';
+import { createServices, type Services } from '../services';
+
+export async function runCli(task: (deps: Deps, services: Services) => Promise<void>): Promise<void> {
+  try {
+    const config = parseConfig(process.env);
+    const deps = await createDeps(config);
+    try {
+      await deps.database.migrate();
+      await task(deps, createServices(deps));
+    } finally {
+      await deps.close();
+    }
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The node HTTP server around the yoga app, with graphql-transport-ws on the same port and a
+ * graceful close: stop accepting, let in-flight requests finish (bounded), then close sockets.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { ExecutionArgs } from 'graphql';
+import type { App } from './app';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startServer(app: App, opts: { host: string; port: number }): Promise<RunningServer> {
+  const server = createServer(app);
+  const wss = new WebSocketServer({ server, path: app.graphqlEndpoint });
+  const ws = useServer(
+    {
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const upgrade = ctx.extra.request;
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(upgrade.headers)) if (typeof v === 'string') headers.set(k, v);
+        const { schema, execute, subscribe, contextFactory, parse, validate } = app.getEnveloped({
+          ...ctx,
+          req: upgrade,
+          request: new Request(`http://localhost${app.graphqlEndpoint}`, { headers }),
+          connectionParams: ctx.connectionParams ?? {},
+          params,
+        });
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length > 0 ? errors : args;
+      },
+    },
+    wss,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    async close(graceMs = 10_000) {
+      await ws.dispose();
+      wss.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

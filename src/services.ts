@@ -1,0 +1,34 @@
+// The one place that wires services together. Each gets only what it uses.
+import type { Deps } from './deps';
+import { createPasswordHasher } from './modules/auth/password';
+import { createAuthService, type LoginOutcome } from './modules/auth/auth.service';
+import { createAccessTokenService } from './modules/keys/access-token.service';
+import { createKeyService } from './modules/keys/keys.service';
+import { createSessionService } from './modules/sessions/sessions.service';
+import { createUserService } from './modules/users/users.service';
+
+export type Services = ReturnType<typeof createServices>;
+
+export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOutcome) => void } = {}) {
+  const { config, clock, logger, sealer, kv } = deps;
+  const db = deps.database.db;
+  const hasher = createPasswordHasher(config.argon2, config.argon2Concurrency);
+  const keys = createKeyService({ db, sealer, clock, accessTokenTtl: config.accessTokenTtl });
+  const accessTokens = createAccessTokenService({ keys, clock, issuer: config.publicUrl, audience: config.tokenAudience, ttl: config.accessTokenTtl });
+  const users = createUserService({ db, clock, hasher, passwordMinLength: config.passwordMinLength });
+  const sessions = createSessionService({
+    db,
+    kv,
+    clock,
+    successorKey: sealer.derive('refresh-token-successor'),
+    settings: {
+      accessTokenTtl: config.accessTokenTtl,
+      refreshTokenTtl: config.refreshTokenTtl,
+      sessionMaxAge: config.sessionMaxAge,
+      maxSessionsPerUser: config.maxSessionsPerUser,
+      refreshReuseGrace: config.refreshReuseGrace,
+    },
+  });
+  const auth = createAuthService({ clock, logger, users, sessions, accessTokens, hasher, onLogin: hooks.onLogin });
+  return { hasher, keys, accessTokens, users, sessions, auth };
+}

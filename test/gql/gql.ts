@@ -1,0 +1,86 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        accessTokenExpiresAt\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current }\n        user { id email displayName roles scopes emailVerified mfaEnabled }\n      }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        accessTokenExpiresAt\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current expiresAt mfaVerified device { browser os type } }\n        user { id email }\n      }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Rotate($input: RotateRefreshInput) {\n    rotateRefresh(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current lastActiveAt expiresAt }\n      }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RotateDocument,
+    "\n  query Me {\n    me { id email displayName roles scopes emailVerified createdAt }\n  }\n": typeof types.MeDocument,
+    "\n  query Sessions {\n    sessions { id createdAt lastActiveAt expiresAt ipAddress userAgent current mfaVerified device { browser os type } }\n  }\n": typeof types.SessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on RevokeSessionSuccess { sessionId }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  mutation RevokeOthers {\n    revokeOtherSessions\n  }\n": typeof types.RevokeOthersDocument,
+    "\n  mutation RevokeAll {\n    revokeAllSessions\n  }\n": typeof types.RevokeAllDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+};
+const documents: Documents = {
+    "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        accessTokenExpiresAt\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current }\n        user { id email displayName roles scopes emailVerified mfaEnabled }\n      }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": types.RegisterDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        accessTokenExpiresAt\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current expiresAt mfaVerified device { browser os type } }\n        user { id email }\n      }\n      ... on Error { code message }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Rotate($input: RotateRefreshInput) {\n    rotateRefresh(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current lastActiveAt expiresAt }\n      }\n      ... on Error { code message }\n    }\n  }\n": types.RotateDocument,
+    "\n  query Me {\n    me { id email displayName roles scopes emailVerified createdAt }\n  }\n": types.MeDocument,
+    "\n  query Sessions {\n    sessions { id createdAt lastActiveAt expiresAt ipAddress userAgent current mfaVerified device { browser os type } }\n  }\n": types.SessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on RevokeSessionSuccess { sessionId }\n      ... on Error { code message }\n    }\n  }\n": types.RevokeSessionDocument,
+    "\n  mutation RevokeOthers {\n    revokeOtherSessions\n  }\n": types.RevokeOthersDocument,
+    "\n  mutation RevokeAll {\n    revokeAllSessions\n  }\n": types.RevokeAllDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').BadInputRegisterDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        accessTokenExpiresAt\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current }\n        user { id email displayName roles scopes emailVerified mfaEnabled }\n      }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RegisterDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        accessTokenExpiresAt\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current expiresAt mfaVerified device { browser os type } }\n        user { id email }\n      }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').LoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Rotate($input: RotateRefreshInput) {\n    rotateRefresh(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current lastActiveAt expiresAt }\n      }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RotateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me { id email displayName roles scopes emailVerified createdAt }\n  }\n"): typeof import('./graphql').MeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Sessions {\n    sessions { id createdAt lastActiveAt expiresAt ipAddress userAgent current mfaVerified device { browser os type } }\n  }\n"): typeof import('./graphql').SessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      __typename\n      ... on RevokeSessionSuccess { sessionId }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RevokeSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeOthers {\n    revokeOtherSessions\n  }\n"): typeof import('./graphql').RevokeOthersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeAll {\n    revokeAllSessions\n  }\n"): typeof import('./graphql').RevokeAllDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): typeof import('./graphql').LogoutDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

@@ -1,0 +1,316 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Stable, machine-readable codes of expected failures. Branch on these, not on messages. */
+export type ErrorCode =
+  | 'ACCOUNT_LOCKED'
+  | 'EMAIL_TAKEN'
+  | 'INVALID_CREDENTIALS'
+  | 'INVALID_MFA_CODE'
+  | 'INVALID_REFRESH_TOKEN'
+  | 'INVALID_SCOPE'
+  | 'INVALID_TOKEN'
+  | 'MFA_CHALLENGE_EXPIRED'
+  | 'NOT_FOUND'
+  | 'REAUTH_REQUIRED'
+  | 'REFRESH_TOKEN_REUSED'
+  | 'WEAK_PASSWORD';
+
+export type LoginInput = {
+  email: string;
+  password: string;
+  /** From an earlier verifyMfaLogin(trustDevice: true). */
+  trustedDeviceToken?: string | null | undefined;
+  /** Put the refresh token in an HttpOnly cookie instead of the body. */
+  useCookies?: boolean | null | undefined;
+};
+
+export type RegisterInput = {
+  displayName?: string | null | undefined;
+  email: string;
+  /** Any characters; at least the policy minimum, at most 1,024. */
+  password: string;
+  /** Put the refresh token in an HttpOnly cookie instead of the body. */
+  useCookies?: boolean | null | undefined;
+};
+
+export type Role =
+  /** Manages users and reads everything security-related. */
+  | 'ADMIN'
+  /** A signed-up person. */
+  | 'USER';
+
+export type RotateRefreshInput = {
+  /** Omit in cookie mode (then the `x-graphql-csrf` header is required). */
+  refreshToken?: string | null | undefined;
+  useCookies?: boolean | null | undefined;
+};
+
+export type BadInputRegisterMutationVariables = Exact<{
+  input: RegisterInput;
+}>;
+
+
+export type BadInputRegisterMutation = { register:
+    | { __typename: 'AuthPayload', user: { id: string, email: string, displayName: string | null } }
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
+export type RegisterMutationVariables = Exact<{
+  input: RegisterInput;
+}>;
+
+
+export type RegisterMutation = { register:
+    | { __typename: 'AuthPayload', accessToken: string, accessTokenExpiresAt: string, refreshToken: string | null, refreshTokenExpiresAt: string, session: { id: string, current: boolean }, user: { id: string, email: string, displayName: string | null, roles: Array<Role>, scopes: Array<string>, emailVerified: boolean, mfaEnabled: boolean } }
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', reasons: Array<string>, code: ErrorCode, message: string }
+   };
+
+export type LoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type LoginMutation = { login:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload', accessToken: string, accessTokenExpiresAt: string, refreshToken: string | null, refreshTokenExpiresAt: string, session: { id: string, current: boolean, expiresAt: string, mfaVerified: boolean, device: { browser: string | null, os: string | null, type: string } }, user: { id: string, email: string } }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallenge' }
+   };
+
+export type RotateMutationVariables = Exact<{
+  input?: RotateRefreshInput | null | undefined;
+}>;
+
+
+export type RotateMutation = { rotateRefresh:
+    | { __typename: 'AuthPayload', accessToken: string, refreshToken: string | null, refreshTokenExpiresAt: string, session: { id: string, current: boolean, lastActiveAt: string, expiresAt: string } }
+    | { __typename: 'InvalidRefreshTokenError', code: ErrorCode, message: string }
+    | { __typename: 'RefreshTokenReusedError', code: ErrorCode, message: string }
+   };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string, email: string, displayName: string | null, roles: Array<Role>, scopes: Array<string>, emailVerified: boolean, createdAt: string } | null };
+
+export type SessionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SessionsQuery = { sessions: Array<{ id: string, createdAt: string, lastActiveAt: string, expiresAt: string, ipAddress: string | null, userAgent: string | null, current: boolean, mfaVerified: boolean, device: { browser: string | null, os: string | null, type: string } }> };
+
+export type RevokeSessionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeSessionMutation = { revokeSession:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RevokeSessionSuccess', sessionId: string }
+   };
+
+export type RevokeOthersMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RevokeOthersMutation = { revokeOtherSessions: number };
+
+export type RevokeAllMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RevokeAllMutation = { revokeAllSessions: number };
+
+export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutMutation = { logout: boolean };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const BadInputRegisterDocument = new TypedDocumentString(`
+    mutation BadInputRegister($input: RegisterInput!) {
+  register(input: $input) {
+    __typename
+    ... on AuthPayload {
+      user {
+        id
+        email
+        displayName
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BadInputRegisterMutation, BadInputRegisterMutationVariables>;
+export const RegisterDocument = new TypedDocumentString(`
+    mutation Register($input: RegisterInput!) {
+  register(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+      accessTokenExpiresAt
+      refreshToken
+      refreshTokenExpiresAt
+      session {
+        id
+        current
+      }
+      user {
+        id
+        email
+        displayName
+        roles
+        scopes
+        emailVerified
+        mfaEnabled
+      }
+    }
+    ... on WeakPasswordError {
+      reasons
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RegisterMutation, RegisterMutationVariables>;
+export const LoginDocument = new TypedDocumentString(`
+    mutation Login($input: LoginInput!) {
+  login(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+      accessTokenExpiresAt
+      refreshToken
+      refreshTokenExpiresAt
+      session {
+        id
+        current
+        expiresAt
+        mfaVerified
+        device {
+          browser
+          os
+          type
+        }
+      }
+      user {
+        id
+        email
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const RotateDocument = new TypedDocumentString(`
+    mutation Rotate($input: RotateRefreshInput) {
+  rotateRefresh(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+      refreshToken
+      refreshTokenExpiresAt
+      session {
+        id
+        current
+        lastActiveAt
+        expiresAt
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RotateMutation, RotateMutationVariables>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    id
+    email
+    displayName
+    roles
+    scopes
+    emailVerified
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const SessionsDocument = new TypedDocumentString(`
+    query Sessions {
+  sessions {
+    id
+    createdAt
+    lastActiveAt
+    expiresAt
+    ipAddress
+    userAgent
+    current
+    mfaVerified
+    device {
+      browser
+      os
+      type
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SessionsQuery, SessionsQueryVariables>;
+export const RevokeSessionDocument = new TypedDocumentString(`
+    mutation RevokeSession($id: ID!) {
+  revokeSession(id: $id) {
+    __typename
+    ... on RevokeSessionSuccess {
+      sessionId
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeSessionMutation, RevokeSessionMutationVariables>;
+export const RevokeOthersDocument = new TypedDocumentString(`
+    mutation RevokeOthers {
+  revokeOtherSessions
+}
+    `) as unknown as TypedDocumentString<RevokeOthersMutation, RevokeOthersMutationVariables>;
+export const RevokeAllDocument = new TypedDocumentString(`
+    mutation RevokeAll {
+  revokeAllSessions
+}
+    `) as unknown as TypedDocumentString<RevokeAllMutation, RevokeAllMutationVariables>;
+export const LogoutDocument = new TypedDocumentString(`
+    mutation Logout {
+  logout
+}
+    `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;

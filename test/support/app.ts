@@ -1,0 +1,134 @@
+/**
+ * A real server per test (its own database, its own Redis key prefix, a fake clock), reached
+ * over HTTP on loopback exactly as a client would.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createApp } from '../../src/app';
+import { bootstrap } from '../../src/bootstrap';
+import { parseConfig, type Config } from '../../src/config';
+import { createDeps, type Deps } from '../../src/deps';
+import { FakeClock } from '../../src/lib/clock';
+import { createMetrics } from '../../src/metrics';
+import { startServer } from '../../src/server';
+import { createServices, type Services } from '../../src/services';
+import { createTestDatabase } from './pg';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface GqlResponse<T> {
+  status: number;
+  data: T;
+  errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[];
+  headers: Headers;
+}
+
+export interface GqlOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  method?: 'GET' | 'POST';
+}
+
+/** Shared between instances of one test: the same database, Redis prefix and keys. */
+export interface Backing {
+  databaseUrl: string;
+  redisPrefix: string;
+  encryptionKey: string;
+  clock: FakeClock;
+  drop(): Promise<void>;
+}
+
+export interface TestApp {
+  url: string;
+  clock: FakeClock;
+  config: Config;
+  deps: Deps;
+  services: Services;
+  backing: Backing;
+  gql<T, V>(doc: { toString(): string } & { __apiType?: (v: V) => T }, variables?: V, opts?: GqlOptions): Promise<GqlResponse<T>>;
+  close(): Promise<void>;
+}
+
+export async function createBacking(): Promise<Backing> {
+  const database = await createTestDatabase();
+  const redisPrefix = `t:${randomBytes(6).toString('hex')}:`;
+  return {
+    databaseUrl: database.url,
+    redisPrefix,
+    encryptionKey: randomBytes(32).toString('base64'),
+    // Starts at real time so one-shot commands run beside the app (on the real clock) agree with it.
+    clock: new FakeClock(Math.floor(Date.now() / 1000) * 1000),
+    async drop() {
+      const redis = new Redis(REDIS_URL);
+      const keys = await redis.keys(`${redisPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+      await database.drop();
+    },
+  };
+}
+
+export async function startTestApp(env: Record<string, string> = {}, backing?: Backing): Promise<TestApp> {
+  const owned = !backing;
+  const b = backing ?? (await createBacking());
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: b.databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: b.redisPrefix,
+    ENCRYPTION_KEY: b.encryptionKey,
+    PUBLIC_URL: 'http://idp.test',
+    // Cheaper than production argon2 so suites stay fast; the parameters themselves are tested.
+    ARGON2_MEMORY_KIB: '8192',
+    ARGON2_ITERATIONS: '1',
+    ...env,
+  });
+  const deps = await createDeps(config, { clock: b.clock });
+  const metrics = createMetrics();
+  const services = createServices(deps, { onLogin: (outcome) => metrics.loginOutcomes.inc({ outcome }) });
+  await bootstrap(deps, services);
+  const app = createApp({
+    config,
+    services,
+    logger: deps.logger,
+    metrics,
+    readiness: { database: () => deps.database.ping(), ...(deps.redis ? { redis: () => deps.kv.ping() } : {}) },
+  });
+  const server = await startServer(app, { host: '127.0.0.1', port: 0 });
+
+  return {
+    url: server.url,
+    clock: b.clock,
+    config,
+    deps,
+    services,
+    backing: b,
+    async gql(doc, variables, opts = {}) {
+      const headers: Record<string, string> = { accept: 'application/graphql-response+json', ...opts.headers };
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      let res: Response;
+      if (opts.method === 'GET') {
+        const u = new URL('/graphql', server.url);
+        u.searchParams.set('query', doc.toString());
+        if (variables) u.searchParams.set('variables', JSON.stringify(variables));
+        res = await fetch(u, { headers });
+      } else {
+        res = await fetch(new URL('/graphql', server.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: doc.toString(), variables }),
+        });
+      }
+      const text = await res.text();
+      const json = JSON.parse(text) as { data: never; errors?: GqlResponse<never>['errors'] };
+      return { status: res.status, data: json.data, errors: json.errors, headers: res.headers };
+    },
+    async close() {
+      await server.close(1000);
+      services.keys.stop();
+      await deps.close();
+      if (owned) await b.drop();
+    },
+  };
+}
