@@ -10,7 +10,7 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { schema } from './graphql/schema';
-import { useRequestId, requestIdOf } from './http/use-request-id';
+import { requestIdOf, useRequestLog } from './http/use-request-id';
 import { useRoutes } from './http/use-routes';
 import { BadInputError } from './lib/bad-input';
 import { clientIp } from './lib/ip';
@@ -58,7 +58,7 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
           });
         }
         if (!(original instanceof GraphQLError) && original instanceof Error) {
-          logger.error({ err: original }, 'unexpected error');
+          logger.error({ err: original, path: (error as GraphQLError).path }, 'unexpected error (masked)');
         }
         return yogaMaskError(error, message, isDev && config.nodeEnv !== 'production');
       },
@@ -83,7 +83,7 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
       });
     },
     plugins: [
-      useRequestId(),
+      useRequestLog(logger),
       useCookies(),
       useRoutes({ jwks: () => services.keys.jwks(), readiness }),
       usePrometheus({

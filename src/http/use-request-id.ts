@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../logger';
 
 const ids = new WeakMap<Request, string>();
+const started = new WeakMap<Request, number>();
 
 /** A request id per request: the caller's `x-request-id` when sane, else a new one; echoed back. */
 export const requestIdOf = (request: Request): string => {
@@ -14,10 +16,17 @@ export const requestIdOf = (request: Request): string => {
   return id;
 };
 
-export function useRequestId(): Plugin {
+/** Echoes the request id and writes one JSON log line per request (never bodies or headers). */
+export function useRequestLog(logger: Logger): Plugin {
   return {
+    onRequest({ request }) {
+      started.set(request, performance.now());
+    },
     onResponse({ request, response }) {
-      response.headers.set('x-request-id', requestIdOf(request));
+      const requestId = requestIdOf(request);
+      response.headers.set('x-request-id', requestId);
+      const ms = Math.round((performance.now() - (started.get(request) ?? performance.now())) * 10) / 10;
+      logger.info({ requestId, method: request.method, path: new URL(request.url).pathname, status: response.status, ms }, 'request');
     },
   };
 }

@@ -12,6 +12,9 @@ import { users, type UserRow } from './users.table';
 export type { UserRow };
 
 const MAX_DISPLAY_NAME = 100;
+// Control characters (NUL cannot even be stored), lone surrogates, and bidirectional overrides
+// that make a name read as something else.
+const UNSAFE_IN_NAME = /[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/u;
 
 export interface UserService {
   create(input: { email: string; password: string; displayName?: string | null; roles?: string[] }, tx?: Tx): Promise<UserRow>;
@@ -34,6 +37,9 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
       if (displayName && [...displayName].length > MAX_DISPLAY_NAME) {
         throw new BadInputError(`The display name is longer than ${MAX_DISPLAY_NAME} characters.`, 'displayName');
       }
+      if (displayName && UNSAFE_IN_NAME.test(displayName)) {
+        throw new BadInputError('The display name contains control or text-direction characters.', 'displayName');
+      }
       const weak = passwordProblems(input.password, deps.passwordMinLength);
       if (weak.length > 0) throw new WeakPasswordError(weak);
       const passwordHash = await hasher.hash(input.password);
@@ -54,7 +60,10 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
       return row;
     },
     async findByEmail(email) {
-      const [row] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+      const normalized = normalizeEmail(email);
+      // No account can have a malformed address; do not send one (e.g. with NUL) to the database.
+      if (emailProblem(normalized)) return undefined;
+      const [row] = await db.select().from(users).where(eq(users.email, normalized));
       return row;
     },
     async setPasswordHash(id, hash) {

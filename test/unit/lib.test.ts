@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createSealer } from '../../src/lib/crypto';
+import { parseDuration } from '../../src/lib/duration';
+import { clientIp } from '../../src/lib/ip';
+import { hmacSha256, randomToken, safeEqual, sha256 } from '../../src/lib/tokens';
+import { expandScopes, scopesForRoles } from '../../src/modules/authz/scopes';
+import { emailProblem, normalizeEmail } from '../../src/modules/users/email';
+import { passwordProblems } from '../../src/modules/auth/password-policy';
+
+describe('durations', () => {
+  it.each([
+    ['30s', 30], ['15m', 900], ['7d', 604800], ['1h30m', 5400], ['90', 90], ['2w', 1209600], [' 1H ', 3600],
+  ])('%s is %i seconds', (raw, seconds) => expect(parseDuration(raw)).toBe(seconds));
+  it.each(['', 'forever', '10 minutes', '-5s', '1.5h', 's'])('refuses %j', (raw) => expect(parseDuration(raw)).toBeUndefined());
+});
+
+describe('client address', () => {
+  it('ignores X-Forwarded-For unless the proxy is trusted', () => {
+    expect(clientIp('10.0.0.9', '203.0.113.7', false)).toBe('10.0.0.9');
+    expect(clientIp('10.0.0.9', '203.0.113.7, 10.0.0.1', true)).toBe('203.0.113.7');
+  });
+  it('falls back to the socket when the forwarded value is not an address', () => {
+    expect(clientIp('10.0.0.9', 'evil<script>', true)).toBe('10.0.0.9');
+  });
+  it('unwraps IPv4-mapped IPv6 addresses', () => {
+    expect(clientIp('::ffff:192.0.2.1', null, false)).toBe('192.0.2.1');
+    expect(clientIp('2001:db8::1', null, false)).toBe('2001:db8::1');
+  });
+});
+
+describe('tokens', () => {
+  it('makes 256-bit URL-safe tokens that differ every time', () => {
+    const a = randomToken();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(new Set(Array.from({ length: 1000 }, () => randomToken())).size).toBe(1000);
+  });
+  it('hashes to the known SHA-256 of a value (base64url)', () => {
+    expect(sha256('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+    expect(hmacSha256(Buffer.from('key'), 'The quick brown fox jumps over the lazy dog')).toBe('97yD9DBThCSxMpjmqm-xQ-9NWaFJRhdZl0edvC0aPNg');
+  });
+  it('compares in constant time and is false for different lengths', () => {
+    expect(safeEqual('abc', 'abc')).toBe(true);
+    expect(safeEqual('abc', 'abd')).toBe(false);
+    expect(safeEqual('abc', 'abcd')).toBe(false);
+  });
+});
+
+describe('sealing secrets at rest', () => {
+  const sealer = createSealer(Buffer.alloc(32, 7));
+  it('round-trips and never repeats a ciphertext', () => {
+    const a = sealer.seal('secret', 'row-1');
+    expect(sealer.open(a, 'row-1').toString()).toBe('secret');
+    expect(sealer.seal('secret', 'row-1')).not.toBe(a);
+    expect(a).not.toContain('secret');
+  });
+  it('refuses a ciphertext moved to another row, tampered with, or opened with another key', () => {
+    const a = sealer.seal('secret', 'row-1');
+    expect(() => sealer.open(a, 'row-2')).toThrow();
+    const parts = a.split('.');
+    parts[2] = Buffer.from('SECRET').toString('base64url');
+    expect(() => sealer.open(parts.join('.'), 'row-1')).toThrow();
+    expect(() => createSealer(Buffer.alloc(32, 8)).open(a, 'row-1')).toThrow();
+  });
+  it('derives distinct sub-keys per purpose', () => {
+    expect(sealer.derive('a').equals(sealer.derive('b'))).toBe(false);
+    expect(sealer.derive('a').equals(sealer.derive('a'))).toBe(true);
+  });
+});
+
+describe('scopes', () => {
+  it('grants a user the contract’s scopes and an admin the admin ones on top', () => {
+    expect(scopesForRoles(['USER'])).toEqual(
+      ['apikeys:read', 'apikeys:write', 'audit:read', 'mfa:write', 'profile:read', 'profile:write', 'sessions:read', 'sessions:write'],
+    );
+    expect(scopesForRoles(['USER', 'ADMIN'])).toEqual(expect.arrayContaining(['users:read', 'users:write', 'audit:read:all', 'alerts:read', 'security:read']));
+    expect(scopesForRoles(['USER', 'ADMIN'])).not.toContain('admin');
+  });
+  it('expands write to read, audit:read:all to audit:read, and admin to everything', () => {
+    expect(expandScopes(['users:write'])).toEqual(['users:read', 'users:write']);
+    expect(expandScopes(['audit:read:all'])).toEqual(['audit:read', 'audit:read:all']);
+    expect(expandScopes(['admin'])).toEqual(expect.arrayContaining(['users:write', 'alerts:read', 'audit:read']));
+    // No invented scopes: mfa:write implies no mfa:read, as the contract has none.
+    expect(expandScopes(['mfa:write'])).toEqual(['mfa:write']);
+  });
+});
+
+describe('e-mail addresses', () => {
+  it('normalises by trimming, NFC and lower-casing', () => {
+    expect(normalizeEmail('  Jose\u0301@Example.COM ')).toBe('jos\u00e9@example.com');
+  });
+  it.each(['', 'plain', 'a@b', 'a b@example.com', 'a@exa mple.com', `${'x'.repeat(65)}@example.com`, `a@${'x'.repeat(250)}.com`, 'a\u0000@example.com'])(
+    'refuses %j',
+    (raw) => expect(emailProblem(normalizeEmail(raw))).toBeDefined(),
+  );
+  it('accepts ordinary and international addresses', () => {
+    expect(emailProblem('ada+tag@example.co.uk')).toBeUndefined();
+    expect(emailProblem('jos\u00e9@b\u00fccher.de')).toBeUndefined();
+  });
+});
+
+describe('password policy', () => {
+  it('counts code points, so emoji and combining text are measured as typed', () => {
+    expect(passwordProblems('🔐🔑'.repeat(7) + '🔐', 15)).toEqual([]);
+    expect(passwordProblems('🔐🔑'.repeat(7), 15)).toEqual(['Use at least 15 characters (this one has 14).']);
+  });
+  it('allows spaces and any characters, with no composition rules', () => {
+    expect(passwordProblems('correct horse battery staple', 15)).toEqual([]);
+    expect(passwordProblems('ааааа ббббб ввввв', 15)).toEqual([]);
+  });
+});
