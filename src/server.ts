@@ -2,7 +2,7 @@
  * The node HTTP server around the yoga app, with graphql-transport-ws on the same port and a
  * graceful close: stop accepting, let in-flight requests finish (bounded), then close sockets.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -17,6 +17,18 @@ export interface RunningServer {
 
 export async function startServer(app: App, opts: { host: string; port: number }): Promise<RunningServer> {
   const server = createServer(app);
+  // Responses under way, so a close can tell them to end their connection instead of idling on.
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+  server.on('request', (_req, res: ServerResponse) => {
+    if (closing && !res.headersSent) res.setHeader('connection', 'close');
+    inFlight.add(res);
+    res.on('close', () => {
+      inFlight.delete(res);
+      // The socket is idle now: during a close, do not wait for the client's keep-alive.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   const wss = new WebSocketServer({ server, path: app.graphqlEndpoint });
   const ws = useServer(
     {
@@ -59,6 +71,8 @@ export async function startServer(app: App, opts: { host: string; port: number }
     server,
     url: `http://${host}:${port}`,
     async close(graceMs = 10_000) {
+      closing = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       await ws.dispose();
       wss.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
