@@ -1,11 +1,7 @@
-/** Composition root: config → deps → services → app → listen; graceful shutdown on signals. */
-import { createApp } from './app';
-import { bootstrap } from './bootstrap';
+/** Composition root: config → compose → listen; graceful shutdown on signals. */
+import { compose } from './compose';
 import { ConfigError, parseConfig, type Config } from './config';
-import { createDeps } from './deps';
-import { createMetrics } from './metrics';
 import { startServer } from './server';
-import { createServices } from './services';
 
 let config: Config;
 try {
@@ -18,23 +14,12 @@ try {
   throw error;
 }
 
-const metrics = createMetrics();
-const deps = await createDeps(config);
-const { logger } = deps;
-const services = createServices(deps, { onLogin: (outcome) => metrics.loginOutcomes.inc({ outcome }) });
-await bootstrap(deps, services);
-services.keys.start();
-
-const app = createApp({
-  config,
-  services,
-  logger,
-  metrics,
-  readiness: { database: () => deps.database.ping(), ...(deps.redis ? { redis: () => deps.kv.ping() } : {}) },
-});
-const server = await startServer(app, { host: config.host, port: config.port });
+const service = await compose(config);
+const { logger } = service.deps;
+service.services.keys.start();
+const server = await startServer(service.app, { host: config.host, port: config.port });
 logger.info(
-  { url: server.url, database: deps.database.kind, kv: deps.kv.kind, publicUrl: config.publicUrl },
+  { url: server.url, database: service.deps.database.kind, kv: service.deps.kv.kind, publicUrl: config.publicUrl },
   `identity API listening on ${server.url}/graphql`,
 );
 
@@ -44,8 +29,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
   await server.close();
-  services.keys.stop();
-  await deps.close();
+  await service.close();
   logger.info('stopped');
   process.exit(0);
 }

@@ -4,14 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createApp } from '../../src/app';
-import { bootstrap } from '../../src/bootstrap';
+import { compose } from '../../src/compose';
 import { parseConfig, type Config } from '../../src/config';
-import { createDeps, type Deps } from '../../src/deps';
+import type { Deps } from '../../src/deps';
+import type { Services } from '../../src/services';
 import { FakeClock } from '../../src/lib/clock';
-import { createMetrics } from '../../src/metrics';
 import { startServer } from '../../src/server';
-import { createServices, type Services } from '../../src/services';
 import { createTestDatabase } from './pg';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -84,17 +82,7 @@ export async function startTestApp(env: Record<string, string> = {}, backing?: B
     ARGON2_ITERATIONS: '1',
     ...env,
   });
-  const deps = await createDeps(config, { clock: b.clock });
-  const metrics = createMetrics();
-  const services = createServices(deps, { onLogin: (outcome) => metrics.loginOutcomes.inc({ outcome }) });
-  await bootstrap(deps, services);
-  const app = createApp({
-    config,
-    services,
-    logger: deps.logger,
-    metrics,
-    readiness: { database: () => deps.database.ping(), ...(deps.redis ? { redis: () => deps.kv.ping() } : {}) },
-  });
+  const { deps, services, app, close } = await compose(config, { clock: b.clock });
   const server = await startServer(app, { host: '127.0.0.1', port: 0 });
 
   return {
@@ -126,8 +114,7 @@ export async function startTestApp(env: Record<string, string> = {}, backing?: B
     },
     async close() {
       await server.close(1000);
-      services.keys.stop();
-      await deps.close();
+      await close();
       if (owned) await b.drop();
     },
   };

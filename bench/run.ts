@@ -1,0 +1,545 @@
+/**
+ * `npm run bench`: throughput of the identity API on loopback, against the real PostgreSQL and
+ * Redis, with production settings (argon2 defaults, system clock, NODE_ENV=production).
+ *
+ *   me             POST /graphql { me { id email } } with a Bearer access token
+ *   rotateRefresh  each request spends a live refresh token; the successor goes back to the pool
+ *   login          round-robin over pre-registered users
+ *   argon2 verify  the server's own hasher (same parameters, same concurrency limit), no HTTP
+ *
+ * The server runs in this process (main thread); autocannon runs in a worker thread (load.ts).
+ * A fresh database idp_bench_<random> and a fresh Redis key prefix are created for the run and
+ * removed at the end, also on error or Ctrl-C.
+ *
+ * Knobs (optional): BENCH_RUNS (default 5), BENCH_DURATION seconds per run (5), BENCH_WARMUP
+ * seconds per benchmark (5), BENCH_FIRST_WARMUP seconds for the first one (10),
+ * BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { compose } from '../src/compose';
+import { parseConfig } from '../src/config';
+import { startServer } from '../src/server';
+import {
+  LOGIN_MUTATION,
+  ME_QUERY,
+  REGISTER_MUTATION,
+  type LoadRequest,
+  type LoadSummary,
+  type LoadTask,
+  type WorkerMessage,
+} from './load';
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+function intEnv(name: string, dflt: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+const RUNS = intEnv('BENCH_RUNS', 5, 1, 20);
+const DURATION_SEC = intEnv('BENCH_DURATION', 5, 1, 60);
+const WARMUP_SEC = intEnv('BENCH_WARMUP', 5, 0, 60);
+/**
+ * The first benchmark also warms up the server as a whole: V8 keeps optimizing the request path
+ * (yoga, graphql-js, drizzle, jose) for well over the first 10 s of load; measured after only a
+ * couple of seconds, `me` rose run after run.
+ */
+const FIRST_WARMUP_SEC = Math.max(WARMUP_SEC, intEnv('BENCH_FIRST_WARMUP', 10, 0, 120));
+const CONNECTIONS = { me: 16, rotateRefresh: 16, login: 8 } as const;
+/** Users logged in round-robin by the login benchmark (login locks the user's row briefly). */
+const LOGIN_USERS = 16;
+
+const LOOPBACK = '127.0.0.1';
+const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? `postgres://postgres@${LOOPBACK}:5432/postgres`;
+const REDIS_URL = `redis://${LOOPBACK}:6379`;
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: registered as resources are created, run once in reverse order (also on error/signal).
+
+const cleanups: { name: string; fn: () => Promise<unknown> }[] = [];
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const { name, fn } of cleanups.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch (error) {
+        console.error(`[bench] cleanup "${name}" failed:`, error);
+      }
+    }
+  })();
+  return cleaning;
+}
+// Ctrl-C reaches us twice (from the terminal and relayed by tsx): the first starts the cleanup,
+// repeats are ignored, a third one gives up on cleaning.
+let interrupted = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupted++;
+    if (interrupted === 1) {
+      log(`${signal}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    } else if (interrupted >= 3) {
+      process.exit(130);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+interface LoadWorker {
+  run(req: Omit<LoadRequest, 'id'>): Promise<LoadSummary>;
+  terminate(): Promise<number>;
+}
+
+/** The worker runs load.ts through tsx (Node 20 workers do not inherit tsx's loader). */
+async function startLoadWorker(): Promise<LoadWorker> {
+  const api = import.meta.resolve('tsx/esm/api');
+  const target = new URL('./load.ts', import.meta.url).href;
+  const source = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`;
+  const worker = new Worker(source, { eval: true });
+  const pending = new Map<number, { resolve: (s: LoadSummary) => void; reject: (e: Error) => void }>();
+  const failAll = (error: Error) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  let ready!: () => void;
+  let notReady!: (e: Error) => void;
+  const readyPromise = new Promise<void>((resolve, reject) => {
+    ready = resolve;
+    notReady = reject;
+  });
+  worker.on('message', (message: WorkerMessage) => {
+    if ('ready' in message) return ready();
+    const id = message.ok ? message.summary.id : message.id;
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    if (message.ok) p.resolve(message.summary);
+    else p.reject(new Error(`load worker: ${message.error}`));
+  });
+  worker.on('error', (error) => {
+    notReady(error);
+    failAll(error);
+  });
+  worker.on('exit', (code) => {
+    const error = new Error(`load worker exited (code ${code})`);
+    notReady(error);
+    failAll(error);
+  });
+  await readyPromise;
+  let nextId = 1;
+  return {
+    run(req) {
+      const id = nextId++;
+      return new Promise<LoadSummary>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ ...req, id } satisfies LoadRequest);
+      });
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+interface AuthAnswer {
+  __typename: string;
+  accessToken?: string;
+  refreshToken?: string | null;
+  code?: string;
+  message?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const tag = randomBytes(6).toString('hex');
+  const dbName = `idp_bench_${tag}`;
+  const redisPrefix = `bench:${tag}:`;
+
+  // --- PostgreSQL: a fresh database for this run.
+  const databaseUrl = (() => {
+    const u = new URL(PG_ADMIN_URL);
+    u.pathname = `/${dbName}`;
+    return u.toString();
+  })();
+  {
+    const admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`create database "${dbName}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+  cleanups.push({
+    name: 'drop database',
+    fn: async () => {
+      const admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
+      try {
+        await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+        log(`dropped database ${dbName}`);
+      } finally {
+        await admin.end();
+      }
+    },
+  });
+  cleanups.push({
+    name: 'delete redis keys',
+    fn: async () => {
+      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 5000 });
+      try {
+        let deleted = 0;
+        let cursor = '0';
+        // SCAN walks the keyspace once: bounded by the number of keys.
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+          if (keys.length > 0) deleted += await redis.del(...keys);
+          cursor = next;
+        } while (cursor !== '0');
+        log(`deleted ${deleted} redis keys under ${redisPrefix}`);
+      } finally {
+        redis.disconnect();
+      }
+    },
+  });
+
+  // --- The app, built like test/support/app.ts but with production settings.
+  const config = parseConfig({
+    NODE_ENV: 'production',
+    HOST: LOOPBACK,
+    PORT: '0',
+    PUBLIC_URL: `http://${LOOPBACK}`,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: redisPrefix,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'silent',
+  });
+  const service = await compose(config); // real system clock; migrates the fresh database
+  cleanups.push({ name: 'close service', fn: () => service.close() });
+  const { services, app, metrics } = service;
+  const server = await startServer(app, { host: LOOPBACK, port: 0 });
+  cleanups.push({ name: 'close server', fn: () => server.close(1000) });
+  const url = server.url;
+  if (!url.startsWith(`http://${LOOPBACK}:`)) throw new Error(`expected a loopback URL, got ${url}`);
+  log(`server on ${url}, database ${dbName}, redis prefix ${redisPrefix}`);
+  log(
+    `argon2 m=${config.argon2.memoryCost}KiB t=${config.argon2.timeCost} p=${config.argon2.parallelism}, concurrency ${config.argon2Concurrency}; ` +
+      `${RUNS} runs x ${DURATION_SEC}s after a ${WARMUP_SEC}s warm-up (${FIRST_WARMUP_SEC}s for the first benchmark)`,
+  );
+
+  const worker = await startLoadWorker();
+  cleanups.push({ name: 'stop load worker', fn: () => worker.terminate() });
+
+  // --- Setup over HTTP, as a client would.
+  async function gql(query: string, variables: Record<string, unknown>, token?: string): Promise<Record<string, unknown>> {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const json = (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+    if (!res.ok || json.errors?.length || !json.data) {
+      throw new Error(`GraphQL ${res.status}: ${JSON.stringify(json.errors ?? json).slice(0, 500)}`);
+    }
+    return json.data;
+  }
+  async function authCall(field: 'register' | 'login', query: string, input: Record<string, unknown>) {
+    const answer = (await gql(query, { input }))[field] as AuthAnswer;
+    if (answer.__typename !== 'AuthPayload' || !answer.accessToken || !answer.refreshToken) {
+      throw new Error(`${field} failed: ${answer.__typename} ${answer.code ?? ''} ${answer.message ?? ''}`);
+    }
+    return { accessToken: answer.accessToken, refreshToken: answer.refreshToken };
+  }
+  let userSeq = 0;
+  const newUser = (kind: string) => {
+    const n = userSeq++;
+    return { email: `bench-${tag}-${kind}-${n}@example.com`, password: `bench password ${tag} ${n} (long enough)`, displayName: `Bench ${kind} ${n}` };
+  };
+  const register = (user: { email: string; password: string; displayName: string }) => authCall('register', REGISTER_MUTATION, user);
+  const login = (user: { email: string; password: string }) =>
+    authCall('login', LOGIN_MUTATION, { email: user.email, password: user.password });
+
+  log('setting up users and sessions');
+  const meUser = newUser('me');
+  const { accessToken } = await register(meUser);
+  const me = (await gql(ME_QUERY, {}, accessToken)).me as { email?: string } | null;
+  if (me?.email !== meUser.email) throw new Error(`me returned ${JSON.stringify(me)}`);
+
+  const loginUsers = Array.from({ length: LOGIN_USERS }, () => newUser('login'));
+  await Promise.all(loginUsers.map(register));
+  const loginCredentials = loginUsers.map(({ email, password }) => ({ email, password }));
+
+  // Refresh pool. A user holds at most maxSessionsPerUser live sessions (beyond that the oldest is
+  // revoked, which would kill a pooled token), so sessions are spread over as many users as needed.
+  // Every session we ever created is counted, including ones whose token was lost.
+  const refreshUsers: { user: ReturnType<typeof newUser>; sessions: number }[] = [];
+  const maxPerUser = config.maxSessionsPerUser;
+  const poolTarget = CONNECTIONS.rotateRefresh * 2 + 8;
+  let pool: string[] = [];
+  let sessionsCreated = 0;
+  /** Every login mutation we sent (setup and load), to know when the server has finished them. */
+  let loginsRequested = 0;
+  async function topUpPool() {
+    let need = poolTarget - pool.length;
+    if (need <= 0) return;
+    const toRegister: (typeof refreshUsers)[number][] = [];
+    const toLogin: (typeof refreshUsers)[number][] = [];
+    for (const u of refreshUsers) {
+      while (need > 0 && u.sessions < maxPerUser) {
+        toLogin.push(u);
+        u.sessions++;
+        need--;
+      }
+    }
+    while (need > 0) {
+      const u = { user: newUser('refresh'), sessions: 1 };
+      refreshUsers.push(u);
+      toRegister.push(u);
+      need--;
+      while (need > 0 && u.sessions < maxPerUser) {
+        toLogin.push(u);
+        u.sessions++;
+        need--;
+      }
+    }
+    const registered = await Promise.all(toRegister.map((u) => register(u.user)));
+    const loggedIn = await Promise.all(toLogin.map((u) => login(u.user)));
+    for (const t of [...registered, ...loggedIn]) pool.push(t.refreshToken);
+    sessionsCreated += registered.length + loggedIn.length;
+    loginsRequested += loggedIn.length;
+  }
+  await topUpPool();
+
+  const argon2Password = 'argon2 benchmark password, long enough';
+  const argon2Hash = await services.hasher.hash(argon2Password);
+  log(`setup done: ${1 + LOGIN_USERS + refreshUsers.length} users, ${pool.length} pooled refresh tokens`);
+
+  // --- Measurements
+  const load = (task: LoadTask, connections: number, durationSec: number) => worker.run({ url, connections, durationSec, task });
+
+  async function rotateOnce(durationSec: number): Promise<LoadSummary> {
+    await topUpPool();
+    const summary = await load({ kind: 'rotateRefresh', pool }, CONNECTIONS.rotateRefresh, durationSec);
+    pool = summary.pool ?? [];
+    // Let requests that were in flight when autocannon stopped finish before the next run.
+    await new Promise((r) => setTimeout(r, 250));
+    return summary;
+  }
+
+  /** `concurrency` loops of back-to-back verifies through the server's own hasher (and limiter). */
+  async function argon2Once(durationSec: number) {
+    const deadline = performance.now() + durationSec * 1000;
+    const maxPerLoop = 100_000; // a hard bound in addition to the deadline
+    let verifies = 0;
+    let failures = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: config.argon2Concurrency }, async () => {
+        for (let i = 0; i < maxPerLoop && performance.now() < deadline; i++) {
+          const { ok, rehash } = await services.hasher.verify(argon2Hash, argon2Password);
+          if (ok && !rehash) verifies++;
+          else failures++;
+        }
+      }),
+    );
+    const elapsedSec = (performance.now() - started) / 1000;
+    return { verifiesPerSec: verifies / elapsedSec, verifies, failures, elapsedSec };
+  }
+
+  /**
+   * autocannon stops with requests still in flight, and the server finishes them (queued behind
+   * the argon2 limiter) after the client has gone. Wait until every login sent has been answered,
+   * so the next argon2 measurement runs on an idle server. Bounded: at most 3 s.
+   */
+  async function loginsSettled() {
+    const deadline = Date.now() + 3000;
+    const done = async () => {
+      const { values } = await metrics.loginOutcomes.get();
+      return values.reduce((n, v) => n + v.value, 0);
+    };
+    while (Date.now() < deadline && (await done()) < loginsRequested) await new Promise((r) => setTimeout(r, 20));
+    const finished = await done();
+    if (finished < loginsRequested) log(`${loginsRequested - finished} logins still unfinished after 3 s; continuing`);
+  }
+  const loginLoad = async (durationSec: number) => {
+    const summary = await load({ kind: 'login', users: loginCredentials }, CONNECTIONS.login, durationSec);
+    loginsRequested += summary.sent;
+    await loginsSettled();
+    return summary;
+  };
+
+  const forReport = ({ pool: _pool, id: _id, ...rest }: LoadSummary) => rest;
+  const checkWarmup = (name: string, s: LoadSummary) => {
+    if (s.ok === 0) throw new Error(`${name}: no successful answer during warm-up; samples: ${s.badSamples.join(' | ')}`);
+    if (s.bad > 0) log(`${name} warm-up: ${s.bad} bad answers, e.g. ${s.badSamples[0]}`);
+  };
+
+  // me
+  log(`me: warm-up ${FIRST_WARMUP_SEC}s`);
+  if (FIRST_WARMUP_SEC > 0) checkWarmup('me', await load({ kind: 'me', accessToken }, CONNECTIONS.me, FIRST_WARMUP_SEC));
+  const meRuns: LoadSummary[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    meRuns.push(await load({ kind: 'me', accessToken }, CONNECTIONS.me, DURATION_SEC));
+    log(`me run ${i + 1}/${RUNS}: ${round(meRuns[i]!.rps)} req/s`);
+  }
+
+  // rotateRefresh
+  log(`rotateRefresh: warm-up ${WARMUP_SEC}s`);
+  if (WARMUP_SEC > 0) checkWarmup('rotateRefresh', await rotateOnce(WARMUP_SEC));
+  const rotateRuns: LoadSummary[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    rotateRuns.push(await rotateOnce(DURATION_SEC));
+    log(`rotateRefresh run ${i + 1}/${RUNS}: ${round(rotateRuns[i]!.rps)} req/s, ${rotateRuns[i]!.bad} bad`);
+  }
+
+  // login and raw argon2, interleaved so both see the same machine state
+  log(`login + argon2 verify: warm-up ${WARMUP_SEC}s each`);
+  if (WARMUP_SEC > 0) {
+    checkWarmup('login', await loginLoad(WARMUP_SEC));
+    await argon2Once(Math.min(WARMUP_SEC, 2)); // native code: nothing to optimize, only caches
+  }
+  const loginRuns: LoadSummary[] = [];
+  const argon2Runs: Awaited<ReturnType<typeof argon2Once>>[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    loginRuns.push(await loginLoad(DURATION_SEC));
+    argon2Runs.push(await argon2Once(DURATION_SEC));
+    log(`login run ${i + 1}/${RUNS}: ${round(loginRuns[i]!.rps)} req/s; argon2 ${round(argon2Runs[i]!.verifiesPerSec)} verifies/s`);
+  }
+
+  // --- Report
+  const summarize = (runs: LoadSummary[], connections: number) => ({
+    connections,
+    medianRps: median(runs.map((r) => r.rps)),
+    medianOkRps: median(runs.map((r) => r.okRps)),
+    medianLatencyP50Ms: median(runs.map((r) => r.latencyMs.p50)),
+    medianLatencyP99Ms: median(runs.map((r) => r.latencyMs.p99)),
+    errors: runs.reduce((n, r) => n + r.bad + r.connectionErrors, 0),
+    runs: runs.map(forReport),
+  });
+  const meResult = summarize(meRuns, CONNECTIONS.me);
+  const rotateResult = {
+    ...summarize(rotateRuns, CONNECTIONS.rotateRefresh),
+    poolSize: poolTarget,
+    sessionsCreated,
+    usersForPool: refreshUsers.length,
+    abandonedTokens: rotateRuns.reduce((n, r) => n + (r.abandoned ?? 0), 0),
+  };
+  const loginResult = { ...summarize(loginRuns, CONNECTIONS.login), users: LOGIN_USERS };
+  const argon2Result = {
+    concurrency: config.argon2Concurrency,
+    params: config.argon2,
+    medianVerifiesPerSec: median(argon2Runs.map((r) => r.verifiesPerSec)),
+    failures: argon2Runs.reduce((n, r) => n + r.failures, 0),
+    runs: argon2Runs,
+  };
+  const perRunRatios = loginRuns.map((r, i) => r.rps / argon2Runs[i]!.verifiesPerSec);
+  const ratio = loginResult.medianRps / argon2Result.medianVerifiesPerSec;
+
+  const rows: [string, string, string, string, string, string, string][] = [
+    ['benchmark', 'conns', 'median', 'unit', 'p50 ms', 'p99 ms', 'errors'],
+    ['me', String(meResult.connections), round(meResult.medianRps).toFixed(1), 'req/s', String(meResult.medianLatencyP50Ms), String(meResult.medianLatencyP99Ms), String(meResult.errors)],
+    ['rotateRefresh', String(rotateResult.connections), round(rotateResult.medianRps).toFixed(1), 'req/s', String(rotateResult.medianLatencyP50Ms), String(rotateResult.medianLatencyP99Ms), String(rotateResult.errors)],
+    ['login', String(loginResult.connections), round(loginResult.medianRps).toFixed(1), 'req/s', String(loginResult.medianLatencyP50Ms), String(loginResult.medianLatencyP99Ms), String(loginResult.errors)],
+    ['argon2 verify', `${argon2Result.concurrency} (conc.)`, round(argon2Result.medianVerifiesPerSec).toFixed(1), 'verify/s', '-', '-', String(argon2Result.failures)],
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 || c === 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const perRun = (values: number[]) => values.map((v) => round(v).toFixed(1)).join(', ');
+
+  console.log('');
+  console.log(`identity-api bench — node ${process.version}, ${os.cpus().length} CPUs, ${new Date().toISOString()}`);
+  console.log(`argon2id m=${config.argon2.memoryCost}KiB t=${config.argon2.timeCost} p=${config.argon2.parallelism}, ARGON2_CONCURRENCY=${config.argon2Concurrency}; median of ${RUNS} x ${DURATION_SEC}s runs`);
+  console.log('');
+  console.log(line(rows[0]!));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows.slice(1)) console.log(line(r));
+  console.log('');
+  console.log(`login/s ÷ argon2 verify/s = ${ratio.toFixed(3)}`);
+  console.log('');
+  console.log('per run:');
+  console.log(`  me             ${perRun(meRuns.map((r) => r.rps))}`);
+  console.log(`  rotateRefresh  ${perRun(rotateRuns.map((r) => r.rps))}  (abandoned in-flight tokens: ${rotateResult.abandonedTokens})`);
+  console.log(`  login          ${perRun(loginRuns.map((r) => r.rps))}`);
+  console.log(`  argon2 verify  ${perRun(argon2Runs.map((r) => r.verifiesPerSec))}`);
+  for (const [name, runs] of [['me', meRuns], ['rotateRefresh', rotateRuns], ['login', loginRuns]] as const) {
+    const sample = runs.find((r) => r.badSamples.length > 0)?.badSamples[0];
+    if (sample) console.log(`  ${name}: e.g. bad answer: ${sample}`);
+  }
+
+  const report = {
+    node: process.version,
+    date: new Date().toISOString(),
+    host: {
+      platform: `${os.platform()} ${os.release()}`,
+      arch: os.arch(),
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
+    },
+    settings: { warmupSec: WARMUP_SEC, firstWarmupSec: FIRST_WARMUP_SEC, durationSec: DURATION_SEC, runs: RUNS, loadGenerator: 'autocannon in a worker thread, pipelining 1' },
+    config: {
+      nodeEnv: config.nodeEnv,
+      argon2: config.argon2,
+      argon2Concurrency: config.argon2Concurrency,
+      maxSessionsPerUser: config.maxSessionsPerUser,
+      accessTokenTtlSec: config.accessTokenTtl,
+    },
+    results: {
+      me: meResult,
+      rotateRefresh: rotateResult,
+      login: loginResult,
+      argon2Verify: argon2Result,
+      loginPerArgon2VerifyRatio: ratio,
+      /** login run i ÷ the argon2 run measured right after it */
+      loginPerArgon2VerifyRatioPerRun: perRunRatios,
+    },
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = `${RESULTS_DIR}latest.json`;
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  console.log('');
+  console.log(`written: ${file}`);
+}
+
+const startedAt = Date.now();
+try {
+  await main();
+} catch (error) {
+  if (!interrupted) console.error('[bench] failed:', error);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+  log(`total ${round((Date.now() - startedAt) / 1000)}s`);
+  // Everything is closed; if some library still holds a handle, do not hang on it.
+  setTimeout(() => {
+    log('a handle is still open after cleanup; exiting anyway');
+    process.exit(process.exitCode ?? 0);
+  }, 5000).unref();
+}

@@ -1,0 +1,61 @@
+/**
+ * Config → deps → services → start-up work → app. main.ts, the tests and the benchmark all build
+ * the service through this one function, so what is tested is what runs.
+ */
+import { createApp, type App } from './app';
+import type { Config } from './config';
+import { createDeps, type Deps } from './deps';
+import type { Clock } from './lib/clock';
+import { createMetrics, type Metrics } from './metrics';
+import { createServices, type Services } from './services';
+
+export interface Composed {
+  config: Config;
+  deps: Deps;
+  services: Services;
+  metrics: Metrics;
+  app: App;
+  /** Stops timers and closes the database and Redis (the HTTP server is closed separately). */
+  close(): Promise<void>;
+}
+
+export async function compose(config: Config, overrides: { clock?: Clock } = {}): Promise<Composed> {
+  const metrics = createMetrics();
+  const deps = await createDeps(config, overrides);
+  const services = createServices(deps, { onLogin: (outcome) => metrics.loginOutcomes.inc({ outcome }) });
+  try {
+    await startUp(deps, services);
+  } catch (error) {
+    await deps.close();
+    throw error;
+  }
+  const app = createApp({
+    config,
+    services,
+    logger: deps.logger,
+    metrics,
+    readiness: { database: () => deps.database.ping(), ...(deps.redis ? { redis: () => deps.kv.ping() } : {}) },
+  });
+  return {
+    config,
+    deps,
+    services,
+    metrics,
+    app,
+    async close() {
+      services.keys.stop();
+      await deps.close();
+    },
+  };
+}
+
+/** Migrate, make sure a signing key exists, create the bootstrap admin when configured. */
+async function startUp(deps: Deps, services: Services): Promise<void> {
+  await deps.database.migrate();
+  await services.keys.ensureKey();
+  const admin = deps.config.bootstrapAdmin;
+  if (admin) {
+    const outcome = await services.users.ensureAdmin(admin.email, admin.password);
+    if (outcome === 'created') deps.logger.info({ email: admin.email }, 'bootstrap admin created');
+  }
+}
