@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import argon2 from 'argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
 import { Login, Logout, Me, Register } from '../support/operations';
 import { PASSWORD, signIn, signUp, uniqueEmail } from '../support/users';
+
+const run = promisify(execFile);
 
 let app: TestApp;
 beforeAll(async () => {
@@ -113,6 +117,20 @@ describe('login', () => {
     const me = await app.gql(Me, undefined, { token: admin.accessToken });
     expect(me.data.me?.roles).toEqual(['USER', 'ADMIN']);
     expect(me.data.me?.scopes).toEqual(expect.arrayContaining(['users:read', 'users:write', 'audit:read:all', 'alerts:read', 'security:read']));
+  });
+
+  it('npm run admin:create makes an admin, and refuses to touch an existing account', async () => {
+    const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: app.backing.databaseUrl, ENCRYPTION_KEY: app.backing.encryptionKey, REDIS_URL: '' };
+    const email = uniqueEmail('ops');
+    const created = await run('npx', ['tsx', 'src/scripts/admin-create.ts', email], { env: { ...env, ADMIN_PASSWORD: 'an operator chose this one' }, timeout: 60_000 });
+    expect(created.stdout).toContain(`admin ${email} created`);
+    const admin = await signIn(app, email, 'an operator chose this one');
+    expect((await app.gql(Me, undefined, { token: admin.accessToken })).data.me?.roles).toEqual(['USER', 'ADMIN']);
+
+    const { email: existing } = await signUp(app);
+    const again = await run('npx', ['tsx', 'src/scripts/admin-create.ts', existing], { env: { ...env, ADMIN_PASSWORD: 'would overwrite it' }, timeout: 60_000 });
+    expect(again.stdout).toContain('exists already; nothing changed');
+    expect((await signIn(app, existing)).user.email).toBe(existing);
   });
 
   it('never overwrites an existing bootstrap admin on restart', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
-import { Me, RevokeAll, RevokeOthers, RevokeSession, Rotate, Sessions } from '../support/operations';
-import { signIn, signUp } from '../support/users';
+import { Login, Me, RevokeAll, RevokeOthers, RevokeSession, Rotate, Sessions } from '../support/operations';
+import { PASSWORD, signIn, signUp } from '../support/users';
 
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const IPHONE =
@@ -99,6 +99,31 @@ describe('sessions', () => {
       `select count(*)::int as n from sessions where user_id = '${a.user.id}' and revoked_at is null` as never,
     );
     expect((n as unknown as { n: number }[])[0]!.n).toBe(3);
+  });
+});
+
+describe('client address', () => {
+  it('ignores a spoofed X-Forwarded-For from an untrusted peer', async () => {
+    const s = await signUp(app, { userAgent: FIREFOX });
+    const res = await app.gql(Sessions, undefined, { token: s.accessToken, headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(res.data.sessions[0]?.ipAddress).toBe('127.0.0.1');
+    const spoofed = await app.gql(Login, { input: { email: s.email, password: PASSWORD } }, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    if (spoofed.data.login.__typename !== 'AuthPayload') throw new Error('login failed');
+    const listed = await app.gql(Sessions, undefined, { token: spoofed.data.login.accessToken });
+    expect(listed.data.sessions.find((x) => x.id === (spoofed.data.login as { session: { id: string } }).session.id)?.ipAddress).toBe('127.0.0.1');
+  });
+
+  it('takes the client from X-Forwarded-For when TRUST_PROXY is set', async () => {
+    const proxied = await startTestApp({ TRUST_PROXY: 'true' }, app.backing);
+    try {
+      const { email } = await signUp(proxied);
+      const res = await proxied.gql(Login, { input: { email, password: PASSWORD } }, { headers: { 'x-forwarded-for': '2001:db8::7, 10.0.0.1' } });
+      if (res.data.login.__typename !== 'AuthPayload') throw new Error('login failed');
+      const listed = await proxied.gql(Sessions, undefined, { token: res.data.login.accessToken });
+      expect(listed.data.sessions.find((x) => x.current)?.ipAddress).toBe('2001:db8::7');
+    } finally {
+      await proxied.close();
+    }
   });
 });
 
