@@ -10,7 +10,7 @@ import { createUserService } from './modules/users/users.service';
 export type Services = ReturnType<typeof createServices>;
 
 export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOutcome) => void } = {}) {
-  const { config, clock, logger, sealer, kv } = deps;
+  const { config, clock, sealer, kv } = deps;
   const db = deps.database.db;
   const hasher = createPasswordHasher(config.argon2, config.argon2Concurrency);
   const keys = createKeyService({ db, sealer, clock, accessTokenTtl: config.accessTokenTtl });
@@ -29,6 +29,6 @@ export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOut
       refreshReuseGrace: config.refreshReuseGrace,
     },
   });
-  const auth = createAuthService({ clock, logger, users, sessions, accessTokens, hasher, onLogin: hooks.onLogin });
+  const auth = createAuthService({ clock, users, sessions, accessTokens, hasher, onLogin: hooks.onLogin });
   return { hasher, keys, accessTokens, users, sessions, auth };
 }

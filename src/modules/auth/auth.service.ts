@@ -7,7 +7,6 @@
  * answers the same, and only after its password was checked.
  */
 import type { Clock } from '../../lib/clock';
-import type { Logger } from '../../logger';
 import type { AccessTokenService } from '../keys/access-token.service';
 import { scopesForRoles } from '../authz/scopes';
 import type { SessionRow, SessionService } from '../sessions/sessions.service';
@@ -44,7 +43,6 @@ export interface AuthService {
 
 export function createAuthService(deps: {
   clock: Clock;
-  logger: Logger;
   users: UserService;
   sessions: SessionService;
   accessTokens: AccessTokenService;
