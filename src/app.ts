@@ -12,7 +12,9 @@ import { createContext, type Context } from './context';
 import { schema } from './graphql/schema';
 import { requestIdOf, useRequestLog } from './http/use-request-id';
 import { useRoutes } from './http/use-routes';
+import { useOncePerDocument } from './graphql/use-once-per-document';
 import { BadInputError } from './lib/bad-input';
+import { DomainError } from './lib/errors';
 import { clientIp } from './lib/ip';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -50,11 +52,13 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original instanceof BadInputError) {
+        // An expected error that escaped a field with no union (a scalar result, bad input)
+        // keeps its message and code: it is meant for the client.
+        if (original instanceof DomainError) {
           return new GraphQLError(original.message, {
             nodes: (error as GraphQLError).nodes,
             path: (error as GraphQLError).path,
-            extensions: { code: 'BAD_USER_INPUT', ...(original.field ? { field: original.field } : {}) },
+            extensions: { code: original.code, ...(original instanceof BadInputError && original.field ? { field: original.field } : {}) },
           });
         }
         if (!(original instanceof GraphQLError) && original instanceof Error) {
@@ -86,6 +90,7 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
       useRequestLog(logger),
       useCookies(),
       useRoutes({ jwks: () => services.keys.jwks(), readiness }),
+      useOncePerDocument(),
       usePrometheus({
         registry: metrics.registry,
         endpoint: '/metrics',

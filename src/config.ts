@@ -52,6 +52,19 @@ export interface Config {
   /** How many argon2 computations may run at once (each holds one libuv pool thread). */
   argon2Concurrency: number;
   passwordMinLength: number;
+  mfa: {
+    /** Shown in authenticator apps. */
+    issuer: string;
+    maxAttempts: number;
+    /** seconds */
+    lockDuration: number;
+    /** seconds */
+    challengeTtl: number;
+    /** seconds */
+    trustedDeviceTtl: number;
+  };
+  /** seconds: how recent an authentication sensitive mutations require */
+  reauthWindow: number;
   introspection: boolean;
   logLevel: string;
 }
@@ -172,6 +185,14 @@ export function parseConfig(env: Env): Config {
     },
     argon2Concurrency: int('ARGON2_CONCURRENCY', 2, 1, 64),
     passwordMinLength: int('PASSWORD_MIN_LENGTH', 15, 8, 1024),
+    mfa: {
+      issuer: str('MFA_ISSUER') ?? new URL(publicUrl).hostname,
+      maxAttempts: int('MFA_MAX_ATTEMPTS', 5, 1, 100),
+      lockDuration: duration('MFA_LOCK_DURATION', '15m', 1),
+      challengeTtl: duration('MFA_CHALLENGE_TTL', '5m', 30),
+      trustedDeviceTtl: duration('TRUSTED_DEVICE_TTL', '30d', 60),
+    },
+    reauthWindow: duration('REAUTH_WINDOW', '10m', 30),
     introspection: bool('GRAPHQL_INTROSPECTION', !production),
     logLevel: str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };

@@ -2,6 +2,11 @@
 import type { Deps } from './deps';
 import { createPasswordHasher } from './modules/auth/password';
 import { createAuthService, type LoginOutcome } from './modules/auth/auth.service';
+import { createCredentialsService } from './modules/auth/credentials.service';
+import { createSessionIssuer } from './modules/auth/session-issuer';
+import { createMfaService } from './modules/mfa/mfa.service';
+import { createMfaChallengeService } from './modules/mfa/mfa-challenges.service';
+import { createTrustedDeviceService } from './modules/mfa/trusted-devices.service';
 import { createAccessTokenService } from './modules/keys/access-token.service';
 import { createKeyService } from './modules/keys/keys.service';
 import { createSessionService } from './modules/sessions/sessions.service';
@@ -29,6 +34,22 @@ export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOut
       refreshReuseGrace: config.refreshReuseGrace,
     },
   });
-  const auth = createAuthService({ clock, users, sessions, accessTokens, hasher, onLogin: hooks.onLogin });
-  return { hasher, keys, accessTokens, users, sessions, auth };
+  const issuer = createSessionIssuer({ clock, sessions, accessTokens, requireAdminMfa: config.requireAdminMfa });
+  const mfa = createMfaService({ db, clock, sealer, hasher, settings: config.mfa });
+  const trustedDevices = createTrustedDeviceService({ db, clock, ttl: config.mfa.trustedDeviceTtl });
+  const challenges = createMfaChallengeService({ db, clock, ttl: config.mfa.challengeTtl });
+  const auth = createAuthService({ users, sessions, issuer, hasher, mfa, challenges, trustedDevices, onLogin: hooks.onLogin });
+  const credentials = createCredentialsService({
+    clock,
+    users,
+    sessions,
+    issuer,
+    auth,
+    mfa,
+    trustedDevices,
+    hasher,
+    reauthWindow: config.reauthWindow,
+    passwordMinLength: config.passwordMinLength,
+  });
+  return { hasher, keys, accessTokens, users, sessions, auth, credentials, mfa, trustedDevices };
 }

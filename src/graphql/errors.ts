@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'INVALID_SCOPE',
   'INVALID_TOKEN',
   'REAUTH_REQUIRED',
+  'MFA_ALREADY_ENABLED',
+  'MFA_NOT_ENABLED',
 ] as const;
 
 export const ErrorCode = builder.enumType('ErrorCode', {

@@ -4,6 +4,8 @@ import { builder } from './builder';
 import '../modules/users/users.graphql';
 import '../modules/sessions/sessions.graphql';
 import '../modules/auth/auth.graphql';
+import '../modules/mfa/mfa.graphql';
+import '../modules/auth/credentials.graphql';
 
 const authDirective = new GraphQLDirective({
   name: 'auth',

@@ -8,7 +8,7 @@ import { InvalidRefreshTokenError, NotFoundError, RefreshTokenReusedError } from
 import { UserRef } from '../users/users.graphql';
 import { EmailTakenError, WeakPasswordError } from '../users/users.errors';
 import { AccountLockedError, InvalidCredentialsError } from './auth.errors';
-import type { AuthPayload } from './auth.service';
+import type { AuthPayload, MfaChallengeShape } from './auth.service';
 
 /**
  * Cookie mode: the refresh token travels only in an HttpOnly; Secure; SameSite=Strict cookie
@@ -55,13 +55,6 @@ export const AuthPayloadRef = builder.objectRef<AuthPayload>('AuthPayload').impl
 
 export const MfaMethodEnum = builder.enumType('MfaMethod', { values: ['TOTP', 'BACKUP_CODE'] as const });
 
-export interface MfaChallengeShape {
-  __typename: 'MfaChallenge';
-  challengeToken: string;
-  methods: ('TOTP' | 'BACKUP_CODE')[];
-  expiresAt: Date;
-}
-
 const MfaChallengeRef = builder.objectRef<MfaChallengeShape>('MfaChallenge').implement({
   description: 'The password was right and the account has MFA: complete the login with verifyMfaLogin.',
   fields: (t) => ({
@@ -71,10 +64,10 @@ const MfaChallengeRef = builder.objectRef<MfaChallengeShape>('MfaChallenge').imp
   }),
 });
 
-const InvalidCredentialsErrorRef = errorType(InvalidCredentialsError, {
+export const InvalidCredentialsErrorRef = errorType(InvalidCredentialsError, {
   description: 'The e-mail address or the password is wrong (deliberately not saying which).',
 });
-const AccountLockedErrorRef = errorType(AccountLockedError, {
+export const AccountLockedErrorRef = errorType(AccountLockedError, {
   description: 'Too many failures: sign-in is locked until `lockedUntil`.',
   fields: (t) => ({ lockedUntil: t.expose('lockedUntil', { type: 'DateTime' }) }),
 });
@@ -112,7 +105,7 @@ const RotateRefreshInput = builder.inputType('RotateRefreshInput', {
 });
 
 const EmailTakenErrorRef = errorType(EmailTakenError, { description: 'An account with this e-mail address exists already.' });
-const WeakPasswordErrorRef = errorType(WeakPasswordError, {
+export const WeakPasswordErrorRef = errorType(WeakPasswordError, {
   description: 'The password does not meet the policy; `reasons` says why, in words for the user.',
   fields: (t) => ({ reasons: t.exposeStringList('reasons') }),
 });
@@ -144,7 +137,7 @@ builder.mutationField('register', (t) =>
   }),
 );
 
-const meta = (ctx: Context) => ({ ip: ctx.info.ip, userAgent: ctx.info.userAgent });
+export const meta = (ctx: Context) => ({ ip: ctx.info.ip, userAgent: ctx.info.userAgent });
 
 builder.mutationFields((t) => ({
   login: t.field({
@@ -152,9 +145,10 @@ builder.mutationFields((t) => ({
     description: 'Signs in with e-mail and password.',
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      expected([InvalidCredentialsError, AccountLockedError], async () =>
-        deliverRefresh(ctx, await ctx.services.auth.login(input, meta(ctx)), input.useCookies ?? false),
-      ),
+      expected([InvalidCredentialsError, AccountLockedError], async () => {
+        const result = await ctx.services.auth.login(input, meta(ctx));
+        return result.__typename === 'AuthPayload' ? deliverRefresh(ctx, result, input.useCookies ?? false) : result;
+      }),
   }),
 
   rotateRefresh: t.field({

@@ -1,125 +1,128 @@
 /**
- * register, login, and what every successful authentication ends in: a session, a refresh
- * token and an access token.
+ * register, login (with the MFA challenge and trusted devices), verifyMfaLogin, refresh.
  *
  * Enumeration: an unknown e-mail and a wrong password give the same InvalidCredentialsError
  * after the same work (a dummy argon2 verify with today's parameters). A disabled account
- * answers the same, and only after its password was checked.
+ * answers the same, and only after its password was checked. Whether an account has MFA is
+ * revealed only to someone who knows its password.
  */
-import type { Clock } from '../../lib/clock';
-import type { AccessTokenService } from '../keys/access-token.service';
-import { scopesForRoles } from '../authz/scopes';
-import type { SessionRow, SessionService } from '../sessions/sessions.service';
 import type { UserRow, UserService } from '../users/users.service';
 import { emailProblem, normalizeEmail } from '../users/email';
+import type { MfaService } from '../mfa/mfa.service';
+import type { MfaChallengeService } from '../mfa/mfa-challenges.service';
+import { MfaChallengeExpiredError } from '../mfa/mfa.errors';
+import type { TrustedDeviceService } from '../mfa/trusted-devices.service';
+import type { SessionService } from '../sessions/sessions.service';
+import { InvalidRefreshTokenError } from '../sessions/sessions.errors';
 import type { PasswordHasher } from './password';
 import { PASSWORD_MAX_LENGTH } from './password-policy';
 import { InvalidCredentialsError } from './auth.errors';
-import { InvalidRefreshTokenError } from '../sessions/sessions.errors';
+import type { AuthPayload, ClientMeta, SessionIssuer } from './session-issuer';
 
-export interface ClientMeta {
-  ip: string | null;
-  userAgent: string | null;
+export type { AuthPayload, ClientMeta };
+
+export interface MfaChallengeShape {
+  __typename: 'MfaChallenge';
+  challengeToken: string;
+  methods: ('TOTP' | 'BACKUP_CODE')[];
+  expiresAt: Date;
 }
 
-export interface AuthPayload {
-  __typename: 'AuthPayload';
-  accessToken: string;
-  accessTokenExpiresAt: Date;
-  refreshToken: string | null;
-  refreshTokenExpiresAt: Date;
-  session: SessionRow;
-  user: UserRow;
-  trustedDeviceToken: string | null;
-}
-
-export type LoginOutcome = 'succeeded' | 'invalid_credentials';
+export type LoginOutcome = 'succeeded' | 'invalid_credentials' | 'mfa_required' | 'mfa_failed';
 
 export interface AuthService {
   register(input: { email: string; password: string; displayName?: string | null }, meta: ClientMeta): Promise<AuthPayload>;
-  login(input: { email: string; password: string }, meta: ClientMeta): Promise<AuthPayload>;
+  login(input: { email: string; password: string; trustedDeviceToken?: string | null }, meta: ClientMeta): Promise<AuthPayload | MfaChallengeShape>;
+  verifyMfaLogin(input: { challengeToken: string; code: string; trustDevice?: boolean | null }, meta: ClientMeta): Promise<AuthPayload>;
   refresh(refreshToken: string, meta: ClientMeta): Promise<AuthPayload>;
+  /** The user, when `password` is theirs; otherwise InvalidCredentialsError (after the same work). */
+  checkPassword(user: UserRow | undefined, password: string): Promise<UserRow>;
 }
 
 export function createAuthService(deps: {
-  clock: Clock;
   users: UserService;
   sessions: SessionService;
-  accessTokens: AccessTokenService;
+  issuer: SessionIssuer;
   hasher: PasswordHasher;
+  mfa: MfaService;
+  challenges: MfaChallengeService;
+  trustedDevices: TrustedDeviceService;
   onLogin?: (outcome: LoginOutcome) => void;
 }): AuthService {
-  const { clock, users, sessions, accessTokens, hasher } = deps;
+  const { users, sessions, issuer, hasher, mfa, challenges, trustedDevices } = deps;
+  const count = (outcome: LoginOutcome) => deps.onLogin?.(outcome);
 
-  async function payload(user: UserRow, session: SessionRow, refreshToken: string, refreshTokenExpiresAt: Date, now: Date): Promise<AuthPayload> {
-    const access = await accessTokens.issue({
-      userId: user.id,
-      sessionId: session.id,
-      scopes: scopesForRoles(user.roles),
-      amr: session.amr,
-      authTime: session.authenticatedAt,
-      notAfter: sessions.endsAt(session),
-      now,
-    });
-    return {
-      __typename: 'AuthPayload',
-      accessToken: access.token,
-      accessTokenExpiresAt: access.expiresAt,
-      refreshToken,
-      refreshTokenExpiresAt,
-      session,
-      user,
-      trustedDeviceToken: null,
-    };
-  }
-
-  async function startSession(user: UserRow, amr: string[], meta: ClientMeta) {
-    const now = clock.now();
-    const issued = await sessions.create({ userId: user.id, amr, mfaVerified: false, ip: meta.ip, userAgent: meta.userAgent, now });
-    return payload(user, issued.session, issued.refreshToken, issued.refreshTokenExpiresAt, now);
+  async function checkPassword(user: UserRow | undefined, password: string): Promise<UserRow> {
+    // Refused before any hashing: nobody can make us run argon2 over megabytes.
+    if (password.length > PASSWORD_MAX_LENGTH * 4 || [...password].length > PASSWORD_MAX_LENGTH) throw new InvalidCredentialsError();
+    if (!user) {
+      await hasher.verifyDummy(password);
+      throw new InvalidCredentialsError();
+    }
+    const { ok, rehash } = await hasher.verify(user.passwordHash, password);
+    if (!ok || user.disabledAt) throw new InvalidCredentialsError();
+    if (rehash) {
+      // Parameters changed since this hash was made: upgrade it now that we hold the password.
+      await users.setPasswordHash(user.id, await hasher.hash(password));
+    }
+    return user;
   }
 
   return {
+    checkPassword,
+
     async register(input, meta) {
       const user = await users.create(input);
-      return startSession(user, ['pwd'], meta);
+      return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta);
     },
 
     async login(input, meta) {
       const email = normalizeEmail(input.email);
-      const fail = () => {
-        deps.onLogin?.('invalid_credentials');
-        return new InvalidCredentialsError();
-      };
-      // Refused before any hashing: nobody can make us run argon2 over megabytes.
-      if (emailProblem(email) || input.password.length > PASSWORD_MAX_LENGTH * 4 || [...input.password].length > PASSWORD_MAX_LENGTH) {
-        throw fail();
+      let user: UserRow;
+      try {
+        if (emailProblem(email)) throw new InvalidCredentialsError();
+        user = await checkPassword(await users.findByEmail(email), input.password);
+      } catch (error) {
+        if (error instanceof InvalidCredentialsError) count('invalid_credentials');
+        throw error;
       }
-      const user = await users.findByEmail(email);
-      if (!user) {
-        await hasher.verifyDummy(input.password);
-        throw fail();
+      if (await mfa.isEnabled(user.id)) {
+        // A device that passed MFA before and was trusted then: the password is enough.
+        if (!(input.trustedDeviceToken && (await trustedDevices.check(user.id, input.trustedDeviceToken)))) {
+          const challenge = await challenges.create(user.id);
+          count('mfa_required');
+          return { __typename: 'MfaChallenge', challengeToken: challenge.token, methods: ['TOTP', 'BACKUP_CODE'], expiresAt: challenge.expiresAt };
+        }
       }
-      const { ok, rehash } = await hasher.verify(user.passwordHash, input.password);
-      if (!ok || user.disabledAt) throw fail();
-      if (rehash) {
-        // Parameters changed since this hash was made: upgrade it now that we hold the password.
-        await users.setPasswordHash(user.id, await hasher.hash(input.password));
+      count('succeeded');
+      return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta);
+    },
+
+    async verifyMfaLogin(input, meta) {
+      const challenge = await challenges.open(input.challengeToken);
+      try {
+        await mfa.checkCode(challenge.userId, input.code);
+      } catch (error) {
+        count('mfa_failed');
+        throw error;
       }
-      const result = await startSession(user, ['pwd'], meta);
-      deps.onLogin?.('succeeded');
-      return result;
+      // Single use, even when two requests raced here with two valid codes.
+      if (!(await challenges.consume(challenge.id))) throw new MfaChallengeExpiredError();
+      const user = await users.findById(challenge.userId);
+      if (!user || user.disabledAt) throw new MfaChallengeExpiredError();
+      const result = await issuer.start(user, { amr: ['pwd', 'otp'], mfaVerified: true }, meta);
+      count('succeeded');
+      return input.trustDevice ? { ...result, trustedDeviceToken: await trustedDevices.issue(user.id, meta) } : result;
     },
 
     async refresh(refreshToken, meta) {
       const issued = await sessions.rotate(refreshToken, meta);
       const user = await users.findById(issued.session.userId);
-      // A user deleted mid-flight: the cascade removed the session too; treat as invalid.
       if (!user || user.disabledAt) {
         await sessions.revoke(issued.session.userId, issued.session.id, 'revoked').catch(() => {});
         throw new InvalidRefreshTokenError();
       }
-      return payload(user, issued.session, issued.refreshToken, issued.refreshTokenExpiresAt, clock.now());
+      return issuer.payload(user, issued);
     },
   };
 }

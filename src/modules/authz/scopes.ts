@@ -40,9 +40,13 @@ export function expandScopes(scopes: Iterable<string>): string[] {
   return [...out].sort();
 }
 
-export function scopesForRoles(roles: readonly string[]): string[] {
+/**
+ * `adminAllowed: false` withholds the admin scopes even from admins: REQUIRE_ADMIN_MFA grants
+ * them only to sessions that passed MFA.
+ */
+export function scopesForRoles(roles: readonly string[], opts: { adminAllowed?: boolean } = {}): string[] {
   const granted: string[] = [...USER_SCOPES];
-  if (roles.includes('ADMIN')) granted.push(...ADMIN_ONLY_SCOPES);
+  if (roles.includes('ADMIN') && opts.adminAllowed !== false) granted.push(...ADMIN_ONLY_SCOPES);
   return expandScopes(granted);
 }
 

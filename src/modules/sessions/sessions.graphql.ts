@@ -11,7 +11,7 @@ interface DeviceShape {
   type: string;
 }
 
-function parseDevice(userAgent: string | null): DeviceShape {
+export function parseDevice(userAgent: string | null): DeviceShape {
   if (!userAgent) return { browser: null, os: null, type: 'unknown' };
   const ua = new UAParser(userAgent).getResult();
   const join = (name?: string, version?: string) => (name ? [name, version?.split('.')[0]].filter(Boolean).join(' ') : null);
@@ -20,7 +20,7 @@ function parseDevice(userAgent: string | null): DeviceShape {
   return { browser: join(ua.browser.name, ua.browser.version), os: join(ua.os.name, ua.os.version), type };
 }
 
-const DeviceRef = builder.objectRef<DeviceShape>('Device').implement({
+export const DeviceRef = builder.objectRef<DeviceShape>('Device').implement({
   description: 'What the user agent says about the device (parsed, so it can be wrong or spoofed).',
   fields: (t) => ({
     browser: t.exposeString('browser', { nullable: true, description: 'e.g. "Firefox 133"' }),
@@ -48,7 +48,8 @@ export const SessionRef = builder.objectRef<SessionRow>('Session').implement({
       // A session just issued (login, rotation) is the caller's own even before it sends its token.
       resolve: async (s, _a, ctx) => (s as { isCurrent?: boolean }).isCurrent ?? (await ctx.viewer())?.sessionId === s.id,
     }),
-    mfaVerified: t.exposeBoolean('mfaVerified'),
+    mfaVerified: t.exposeBoolean('mfaVerified', { description: 'Whether this session passed a second factor (assurance level 2).' }),
+    authenticatedAt: t.expose('authenticatedAt', { type: 'DateTime', description: 'When a credential was last proved in this session.' }),
   }),
 });
 
@@ -96,9 +97,10 @@ builder.mutationFields((t) => ({
   }),
   revokeAllSessions: t.int({
     ...guard('sessions:write'),
-    description: 'Ends every session, this one included. Returns how many ended.',
+    description: 'Ends every session, this one included. Returns how many ended. Needs a recent sign-in (REAUTH_REQUIRED otherwise).',
     resolve: async (_root, _args, ctx) => {
       const viewer = await ctx.requireViewer();
+      ctx.services.credentials.requireRecentAuth(viewer);
       return ctx.services.sessions.revokeAllExcept(viewer.userId, null, 'revoked_all');
     },
   }),

@@ -44,7 +44,16 @@ export interface IssuedRefresh {
   refreshTokenExpiresAt: Date;
 }
 
-export type RevokeReason = 'logout' | 'revoked' | 'revoked_others' | 'revoked_all' | 'session_limit' | 'refresh_token_reused' | 'admin';
+export type RevokeReason =
+  | 'logout'
+  | 'revoked'
+  | 'revoked_others'
+  | 'revoked_all'
+  | 'session_limit'
+  | 'refresh_token_reused'
+  | 'reauthenticated'
+  | 'password_changed'
+  | 'admin';
 
 export interface SessionService {
   create(input: { userId: string; amr: string[]; mfaVerified: boolean; ip: string | null; userAgent: string | null; now: Date }): Promise<IssuedRefresh>;

@@ -15,7 +15,7 @@ export const UserRef = builder.objectRef<UserRow>('User').implement({
     emailVerified: t.boolean({ resolve: (u) => u.emailVerifiedAt !== null }),
     roles: t.field({ type: [RoleEnum], resolve: (u) => u.roles as ('USER' | 'ADMIN')[] }),
     scopes: t.stringList({ description: 'Every scope the roles grant, hierarchy expanded.', resolve: (u) => scopesForRoles(u.roles) }),
-    mfaEnabled: t.boolean({ resolve: () => false }),
+    mfaEnabled: t.boolean({ resolve: (u, _a, ctx) => ctx.services.mfa.isEnabled(u.id) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

@@ -1,0 +1,76 @@
+/**
+ * Step-up and credential changes. Sensitive mutations need a session that proved a credential
+ * within REAUTH_WINDOW (the access token's auth_time); reauthenticate renews that proof and,
+ * against session fixation, moves the caller to a new session id.
+ */
+import type { Clock } from '../../lib/clock';
+import type { SessionViewer } from '../../context';
+import type { MfaService } from '../mfa/mfa.service';
+import { InvalidMfaCodeError, ReauthRequiredError } from '../mfa/mfa.errors';
+import type { TrustedDeviceService } from '../mfa/trusted-devices.service';
+import type { SessionService } from '../sessions/sessions.service';
+import { WeakPasswordError } from '../users/users.errors';
+import type { UserService } from '../users/users.service';
+import type { AuthService } from './auth.service';
+import type { PasswordHasher } from './password';
+import { passwordProblems } from './password-policy';
+import type { AuthPayload, ClientMeta, SessionIssuer } from './session-issuer';
+
+export interface CredentialsService {
+  /** Throws ReauthRequiredError unless the caller authenticated within the window. */
+  requireRecentAuth(viewer: SessionViewer): void;
+  reauthenticate(viewer: SessionViewer, input: { password: string; code?: string | null }, meta: ClientMeta): Promise<AuthPayload>;
+  /** Password plus a current code: what disabling MFA asks for. */
+  checkPasswordAndCode(userId: string, input: { password: string; code: string }): Promise<void>;
+  changePassword(viewer: SessionViewer, input: { currentPassword: string; newPassword: string }): Promise<{ sessionsEnded: number; trustedDevicesRevoked: number }>;
+}
+
+export function createCredentialsService(deps: {
+  clock: Clock;
+  users: UserService;
+  sessions: SessionService;
+  issuer: SessionIssuer;
+  auth: AuthService;
+  mfa: MfaService;
+  trustedDevices: TrustedDeviceService;
+  hasher: PasswordHasher;
+  reauthWindow: number;
+  passwordMinLength: number;
+}): CredentialsService {
+  const { clock, users, sessions, issuer, auth, mfa, trustedDevices, hasher } = deps;
+
+  return {
+    requireRecentAuth(viewer) {
+      if (clock.now().getTime() - viewer.authTime.getTime() > deps.reauthWindow * 1000) throw new ReauthRequiredError();
+    },
+
+    async reauthenticate(viewer, input, meta) {
+      const user = await auth.checkPassword(await users.findById(viewer.userId), input.password);
+      const mfaOn = await mfa.isEnabled(user.id);
+      if (mfaOn) {
+        if (!input.code) throw new InvalidMfaCodeError('Two-factor authentication is on: send a current code too.');
+        await mfa.checkCode(user.id, input.code);
+      }
+      // The old session ends first, so the new one never counts against the session limit twice.
+      await sessions.revoke(user.id, viewer.sessionId, 'reauthenticated');
+      return issuer.start(user, { amr: mfaOn ? ['pwd', 'otp'] : ['pwd'], mfaVerified: mfaOn }, meta);
+    },
+
+    async checkPasswordAndCode(userId, input) {
+      await auth.checkPassword(await users.findById(userId), input.password);
+      await mfa.checkCode(userId, input.code);
+    },
+
+    async changePassword(viewer, input) {
+      const user = await auth.checkPassword(await users.findById(viewer.userId), input.currentPassword);
+      const weak = passwordProblems(input.newPassword, deps.passwordMinLength);
+      if (input.newPassword === input.currentPassword) weak.push('Choose a password different from the current one.');
+      if (weak.length > 0) throw new WeakPasswordError(weak);
+      await users.setPasswordHash(user.id, await hasher.hash(input.newPassword));
+      // Whoever knew the old password may hold other sessions or a trusted device: end them.
+      const trustedDevicesRevoked = await trustedDevices.revokeAll(user.id);
+      const sessionsEnded = await sessions.revokeAllExcept(user.id, viewer.sessionId, 'password_changed');
+      return { sessionsEnded, trustedDevicesRevoked };
+    },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The TOTP factor and its backup codes.
+ *
+ * - Secrets are sealed (AES-256-GCM) with the user id as associated data: a sealed secret
+ *   copied to another user's row does not open.
+ * - A code is accepted once: the accepted time step is recorded with a conditional UPDATE
+ *   (`last_used_step < step`), so even two instances racing with the same code accept it once.
+ * - Wrong codes are counted per user, across challenges; at `maxAttempts` the MFA step locks
+ *   for `lockDuration`, and while locked even the right code is refused. Malformed input (wrong
+ *   length, letters in a TOTP) is refused without counting: it is not a guess.
+ */
+import { randomUUID } from 'node:crypto';
+import QRCode from 'qrcode';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import type { Clock } from '../../lib/clock';
+import { addSeconds } from '../../lib/clock';
+import type { Sealer } from '../../lib/crypto';
+import { NotFoundError } from '../../lib/errors';
+import type { PasswordHasher } from '../auth/password';
+import { AccountLockedError } from '../auth/auth.errors';
+import { BACKUP_CODE_COUNT, newBackupCode, parseBackupCode } from './backup-codes';
+import { InvalidMfaCodeError, MfaAlreadyEnabledError, MfaNotEnabledError } from './mfa.errors';
+import { mfaBackupCodes, mfaTotp } from './mfa.table';
+import { looksLikeTotp, matchTotp, newTotpSecret, totpUri } from './totp';
+
+export interface MfaSettings {
+  issuer: string;
+  maxAttempts: number;
+  lockDuration: number;
+}
+
+export type SecondFactor = 'TOTP' | 'BACKUP_CODE';
+
+export interface MfaStatusShape {
+  enabled: boolean;
+  pendingEnrollment: boolean;
+  methods: SecondFactor[];
+  backupCodesRemaining: number;
+}
+
+export interface MfaService {
+  isEnabled(userId: string): Promise<boolean>;
+  status(userId: string): Promise<MfaStatusShape>;
+  enroll(userId: string, account: string): Promise<{ secret: string; otpauthUri: string; qrCodeSvg: string }>;
+  confirm(userId: string, code: string): Promise<string[]>;
+  /** Checks a TOTP or backup code, counting wrong ones. Throws InvalidMfaCodeError or AccountLockedError. */
+  checkCode(userId: string, code: string): Promise<SecondFactor>;
+  regenerateBackupCodes(userId: string): Promise<string[]>;
+  disable(userId: string): Promise<void>;
+}
+
+export function createMfaService(deps: { db: Db; clock: Clock; sealer: Sealer; hasher: PasswordHasher; settings: MfaSettings }): MfaService {
+  const { db, clock, sealer, hasher, settings } = deps;
+  const aad = (userId: string) => `totp:${userId}`;
+
+  async function factor(userId: string) {
+    const [row] = await db.select().from(mfaTotp).where(eq(mfaTotp.userId, userId));
+    return row;
+  }
+
+  async function newBackupCodes(userId: string, now: Date) {
+    const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
+    const rows = await Promise.all(
+      codes.map(async (c) => ({ id: randomUUID(), userId, lookup: c.lookup, codeHash: await hasher.hash(c.secret), createdAt: now })),
+    );
+    return { codes: codes.map((c) => c.code), rows };
+  }
+
+  async function recordFailure(userId: string, now: Date): Promise<never> {
+    // Atomic: concurrent wrong guesses each count, and exactly one of them sets the lock.
+    const [row] = await db
+      .update(mfaTotp)
+      .set({
+        failedAttempts: sql`case when ${mfaTotp.failedAttempts} + 1 >= ${settings.maxAttempts} then 0 else ${mfaTotp.failedAttempts} + 1 end`,
+        lockedUntil: sql`case when ${mfaTotp.failedAttempts} + 1 >= ${settings.maxAttempts} then ${addSeconds(now, settings.lockDuration).toISOString()}::timestamptz else ${mfaTotp.lockedUntil} end`,
+        updatedAt: now,
+      })
+      .where(eq(mfaTotp.userId, userId))
+      .returning({ lockedUntil: mfaTotp.lockedUntil });
+    if (row?.lockedUntil && row.lockedUntil > now) throw new AccountLockedError(row.lockedUntil);
+    throw new InvalidMfaCodeError();
+  }
+
+  const resetFailures = (userId: string, now: Date) =>
+    db.update(mfaTotp).set({ failedAttempts: 0, lockedUntil: null, updatedAt: now }).where(eq(mfaTotp.userId, userId));
+
+  return {
+    async isEnabled(userId) {
+      return (await factor(userId))?.enabledAt != null;
+    },
+
+    async status(userId) {
+      const row = await factor(userId);
+      const enabled = row?.enabledAt != null;
+      const [left] = enabled
+        ? await db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(mfaBackupCodes)
+            .where(and(eq(mfaBackupCodes.userId, userId), isNull(mfaBackupCodes.usedAt)))
+        : [{ n: 0 }];
+      return {
+        enabled,
+        pendingEnrollment: row?.pendingSecretSealed != null,
+        methods: enabled ? ['TOTP', 'BACKUP_CODE'] : [],
+        backupCodesRemaining: left?.n ?? 0,
+      };
+    },
+
+    async enroll(userId, account) {
+      const now = clock.now();
+      if ((await factor(userId))?.enabledAt) throw new MfaAlreadyEnabledError();
+      const secret = newTotpSecret();
+      const pendingSecretSealed = sealer.seal(secret, aad(userId));
+      await db
+        .insert(mfaTotp)
+        .values({ userId, pendingSecretSealed, pendingCreatedAt: now, updatedAt: now })
+        .onConflictDoUpdate({ target: mfaTotp.userId, set: { pendingSecretSealed, pendingCreatedAt: now, updatedAt: now } });
+      const otpauthUri = totpUri({ issuer: settings.issuer, account, secret });
+      const qrCodeSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      return { secret, otpauthUri, qrCodeSvg };
+    },
+
+    async confirm(userId, code) {
+      const now = clock.now();
+      const row = await factor(userId);
+      if (row?.enabledAt) throw new MfaAlreadyEnabledError();
+      if (!row?.pendingSecretSealed) throw new NotFoundError('No enrolment is pending: call enrollMfa first.');
+      if (!looksLikeTotp(code.trim())) throw new InvalidMfaCodeError('Enter the 6-digit code your authenticator app shows.');
+      const secret = sealer.open(row.pendingSecretSealed, aad(userId)).toString('utf8');
+      const step = await matchTotp(secret, code.trim(), now, null);
+      if (step === undefined) throw new InvalidMfaCodeError('That code does not match: check the time on your device and try the current code.');
+      const { codes, rows } = await newBackupCodes(userId, now);
+      await db.transaction(async (tx) => {
+        const [enabled] = await tx
+          .update(mfaTotp)
+          .set({
+            secretSealed: row.pendingSecretSealed,
+            enabledAt: now,
+            pendingSecretSealed: null,
+            pendingCreatedAt: null,
+            lastUsedStep: step,
+            failedAttempts: 0,
+            lockedUntil: null,
+            updatedAt: now,
+          })
+          // Only the enrolment this code was checked against (enrolMfa may have replaced it since).
+          .where(and(eq(mfaTotp.userId, userId), eq(mfaTotp.pendingSecretSealed, row.pendingSecretSealed!)))
+          .returning({ userId: mfaTotp.userId });
+        if (!enabled) throw new NotFoundError('The enrolment changed meanwhile: scan the new code and confirm again.');
+        await tx.delete(mfaBackupCodes).where(eq(mfaBackupCodes.userId, userId));
+        await tx.insert(mfaBackupCodes).values(rows);
+      });
+      return codes;
+    },
+
+    async checkCode(userId, rawCode) {
+      const now = clock.now();
+      const row = await factor(userId);
+      if (!row?.enabledAt || !row.secretSealed) throw new MfaNotEnabledError();
+      if (row.lockedUntil && row.lockedUntil > now) throw new AccountLockedError(row.lockedUntil);
+      const code = rawCode.trim();
+
+      if (looksLikeTotp(code)) {
+        const secret = sealer.open(row.secretSealed, aad(userId)).toString('utf8');
+        const step = await matchTotp(secret, code, now, row.lastUsedStep);
+        if (step !== undefined) {
+          const [accepted] = await db
+            .update(mfaTotp)
+            .set({ lastUsedStep: step, failedAttempts: 0, lockedUntil: null, updatedAt: now })
+            .where(and(eq(mfaTotp.userId, userId), or(isNull(mfaTotp.lastUsedStep), lt(mfaTotp.lastUsedStep, step))))
+            .returning({ userId: mfaTotp.userId });
+          if (accepted) return 'TOTP';
+        }
+        return recordFailure(userId, now);
+      }
+
+      const backup = parseBackupCode(code);
+      if (!backup) throw new InvalidMfaCodeError('Enter the 6-digit code from your authenticator app, or a backup code like XXXX-XXXX-XXXX.');
+      const [candidate] = await db
+        .select()
+        .from(mfaBackupCodes)
+        .where(and(eq(mfaBackupCodes.userId, userId), eq(mfaBackupCodes.lookup, backup.lookup), isNull(mfaBackupCodes.usedAt)));
+      if (!candidate) {
+        await hasher.verifyDummy(backup.secret);
+        return recordFailure(userId, now);
+      }
+      const { ok } = await hasher.verify(candidate.codeHash, backup.secret);
+      if (!ok) return recordFailure(userId, now);
+      const [spent] = await db
+        .update(mfaBackupCodes)
+        .set({ usedAt: now })
+        .where(and(eq(mfaBackupCodes.id, candidate.id), isNull(mfaBackupCodes.usedAt)))
+        .returning({ id: mfaBackupCodes.id });
+      if (!spent) return recordFailure(userId, now); // used by a concurrent request a moment ago
+      await resetFailures(userId, now);
+      return 'BACKUP_CODE';
+    },
+
+    async regenerateBackupCodes(userId) {
+      const now = clock.now();
+      if (!(await factor(userId))?.enabledAt) throw new MfaNotEnabledError();
+      const { codes, rows } = await newBackupCodes(userId, now);
+      await db.transaction(async (tx) => {
+        await tx.delete(mfaBackupCodes).where(eq(mfaBackupCodes.userId, userId));
+        await tx.insert(mfaBackupCodes).values(rows);
+      });
+      return codes;
+    },
+
+    async disable(userId) {
+      await db.transaction(async (tx) => {
+        await tx.delete(mfaBackupCodes).where(eq(mfaBackupCodes.userId, userId));
+        await tx.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
+      });
+    },
+  };
+}
