@@ -15,7 +15,13 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n        mutation AliasedGuesses($t: String!) {\n          a: verifyMfaLogin(input: { challengeToken: $t, code: \"000000\" }) { __typename }\n          b: verifyMfaLogin(input: { challengeToken: $t, code: \"000001\" }) { __typename }\n          c: verifyMfaLogin(input: { challengeToken: $t, code: \"000002\" }) { __typename }\n        }\n      ": typeof types.AliasedGuessesDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
+    "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": typeof types.EnrollMfaDocument,
+    "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ConfirmMfaDocument,
+    "\n  mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {\n    verifyMfaLogin(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified authenticatedAt } user { id mfaEnabled } }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.VerifyMfaLoginDocument,
+    "\n  mutation LoginMfa($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified } }\n      ... on MfaChallenge { challengeToken methods expiresAt }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LoginMfaDocument,
+    "\n  query MfaStatus {\n    mfaStatus {\n      enabled\n      pendingEnrollment\n      methods\n      backupCodesRemaining\n      trustedDevices { id createdAt lastUsedAt expiresAt ipAddress device { browser os type } }\n    }\n  }\n": typeof types.MfaStatusDocument,
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        accessTokenExpiresAt\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current }\n        user { id email displayName roles scopes emailVerified mfaEnabled }\n      }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        accessTokenExpiresAt\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current expiresAt mfaVerified device { browser os type } }\n        user { id email }\n      }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Rotate($input: RotateRefreshInput) {\n    rotateRefresh(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current lastActiveAt expiresAt }\n      }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RotateDocument,
@@ -27,7 +33,13 @@ type Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
 };
 const documents: Documents = {
+    "\n        mutation AliasedGuesses($t: String!) {\n          a: verifyMfaLogin(input: { challengeToken: $t, code: \"000000\" }) { __typename }\n          b: verifyMfaLogin(input: { challengeToken: $t, code: \"000001\" }) { __typename }\n          c: verifyMfaLogin(input: { challengeToken: $t, code: \"000002\" }) { __typename }\n        }\n      ": types.AliasedGuessesDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
+    "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": types.EnrollMfaDocument,
+    "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.ConfirmMfaDocument,
+    "\n  mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {\n    verifyMfaLogin(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified authenticatedAt } user { id mfaEnabled } }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.VerifyMfaLoginDocument,
+    "\n  mutation LoginMfa($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified } }\n      ... on MfaChallenge { challengeToken methods expiresAt }\n      ... on Error { code message }\n    }\n  }\n": types.LoginMfaDocument,
+    "\n  query MfaStatus {\n    mfaStatus {\n      enabled\n      pendingEnrollment\n      methods\n      backupCodesRemaining\n      trustedDevices { id createdAt lastUsedAt expiresAt ipAddress device { browser os type } }\n    }\n  }\n": types.MfaStatusDocument,
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        accessTokenExpiresAt\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current }\n        user { id email displayName roles scopes emailVerified mfaEnabled }\n      }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": types.RegisterDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        accessTokenExpiresAt\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current expiresAt mfaVerified device { browser os type } }\n        user { id email }\n      }\n      ... on Error { code message }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Rotate($input: RotateRefreshInput) {\n    rotateRefresh(input: $input) {\n      __typename\n      ... on AuthPayload {\n        accessToken\n        refreshToken\n        refreshTokenExpiresAt\n        session { id current lastActiveAt expiresAt }\n      }\n      ... on Error { code message }\n    }\n  }\n": types.RotateDocument,
@@ -42,7 +54,31 @@ const documents: Documents = {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n        mutation AliasedGuesses($t: String!) {\n          a: verifyMfaLogin(input: { challengeToken: $t, code: \"000000\" }) { __typename }\n          b: verifyMfaLogin(input: { challengeToken: $t, code: \"000001\" }) { __typename }\n          c: verifyMfaLogin(input: { challengeToken: $t, code: \"000002\" }) { __typename }\n        }\n      "): typeof import('./graphql').AliasedGuessesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').BadInputRegisterDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').EnrollMfaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').ConfirmMfaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {\n    verifyMfaLogin(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified authenticatedAt } user { id mfaEnabled } }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').VerifyMfaLoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LoginMfa($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified } }\n      ... on MfaChallenge { challengeToken methods expiresAt }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').LoginMfaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MfaStatus {\n    mfaStatus {\n      enabled\n      pendingEnrollment\n      methods\n      backupCodesRemaining\n      trustedDevices { id createdAt lastUsedAt expiresAt ipAddress device { browser os type } }\n    }\n  }\n"): typeof import('./graphql').MfaStatusDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

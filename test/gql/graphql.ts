@@ -30,6 +30,15 @@ export type LoginInput = {
   useCookies?: boolean | null | undefined;
 };
 
+export type MfaCodeInput = {
+  /** A current TOTP code (or a backup code where accepted). */
+  code: string;
+};
+
+export type MfaMethod =
+  | 'BACKUP_CODE'
+  | 'TOTP';
+
 export type RegisterInput = {
   displayName?: string | null | undefined;
   email: string;
@@ -51,6 +60,37 @@ export type RotateRefreshInput = {
   useCookies?: boolean | null | undefined;
 };
 
+export type VerifyMfaLoginInput = {
+  challengeToken: string;
+  /** A TOTP code or a backup code. */
+  code: string;
+  /** Return a trustedDeviceToken that skips this step at later logins. */
+  trustDevice?: boolean | null | undefined;
+  useCookies?: boolean | null | undefined;
+};
+
+export type AliasedGuessesMutationVariables = Exact<{
+  t: string;
+}>;
+
+
+export type AliasedGuessesMutation = { a:
+    | { __typename: 'AccountLockedError' }
+    | { __typename: 'AuthPayload' }
+    | { __typename: 'InvalidMfaCodeError' }
+    | { __typename: 'MfaChallengeExpiredError' }
+  , b:
+    | { __typename: 'AccountLockedError' }
+    | { __typename: 'AuthPayload' }
+    | { __typename: 'InvalidMfaCodeError' }
+    | { __typename: 'MfaChallengeExpiredError' }
+  , c:
+    | { __typename: 'AccountLockedError' }
+    | { __typename: 'AuthPayload' }
+    | { __typename: 'InvalidMfaCodeError' }
+    | { __typename: 'MfaChallengeExpiredError' }
+   };
+
 export type BadInputRegisterMutationVariables = Exact<{
   input: RegisterInput;
 }>;
@@ -61,6 +101,56 @@ export type BadInputRegisterMutation = { register:
     | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
     | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
    };
+
+export type EnrollMfaMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EnrollMfaMutation = { enrollMfa:
+    | { __typename: 'MfaAlreadyEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'MfaEnrollment', secret: string, otpauthUri: string, qrCodeSvg: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type ConfirmMfaMutationVariables = Exact<{
+  input: MfaCodeInput;
+}>;
+
+
+export type ConfirmMfaMutation = { confirmMfa:
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaAlreadyEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'MfaEnabled', backupCodes: Array<string> }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+   };
+
+export type VerifyMfaLoginMutationVariables = Exact<{
+  input: VerifyMfaLoginInput;
+}>;
+
+
+export type VerifyMfaLoginMutation = { verifyMfaLogin:
+    | { __typename: 'AccountLockedError', lockedUntil: string, code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload', accessToken: string, refreshToken: string | null, trustedDeviceToken: string | null, session: { id: string, mfaVerified: boolean, authenticatedAt: string }, user: { id: string, mfaEnabled: boolean } }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallengeExpiredError', code: ErrorCode, message: string }
+   };
+
+export type LoginMfaMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type LoginMfaMutation = { login:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload', accessToken: string, refreshToken: string | null, session: { id: string, mfaVerified: boolean } }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallenge', challengeToken: string, methods: Array<MfaMethod>, expiresAt: string }
+   };
+
+export type MfaStatusQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MfaStatusQuery = { mfaStatus: { enabled: boolean, pendingEnrollment: boolean, methods: Array<MfaMethod>, backupCodesRemaining: number, trustedDevices: Array<{ id: string, createdAt: string, lastUsedAt: string | null, expiresAt: string, ipAddress: string | null, device: { browser: string | null, os: string | null, type: string } }> } };
 
 export type RegisterMutationVariables = Exact<{
   input: RegisterInput;
@@ -150,6 +240,19 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const AliasedGuessesDocument = new TypedDocumentString(`
+    mutation AliasedGuesses($t: String!) {
+  a: verifyMfaLogin(input: {challengeToken: $t, code: "000000"}) {
+    __typename
+  }
+  b: verifyMfaLogin(input: {challengeToken: $t, code: "000001"}) {
+    __typename
+  }
+  c: verifyMfaLogin(input: {challengeToken: $t, code: "000002"}) {
+    __typename
+  }
+}
+    `) as unknown as TypedDocumentString<AliasedGuessesMutation, AliasedGuessesMutationVariables>;
 export const BadInputRegisterDocument = new TypedDocumentString(`
     mutation BadInputRegister($input: RegisterInput!) {
   register(input: $input) {
@@ -168,6 +271,110 @@ export const BadInputRegisterDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<BadInputRegisterMutation, BadInputRegisterMutationVariables>;
+export const EnrollMfaDocument = new TypedDocumentString(`
+    mutation EnrollMfa {
+  enrollMfa {
+    __typename
+    ... on MfaEnrollment {
+      secret
+      otpauthUri
+      qrCodeSvg
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EnrollMfaMutation, EnrollMfaMutationVariables>;
+export const ConfirmMfaDocument = new TypedDocumentString(`
+    mutation ConfirmMfa($input: MfaCodeInput!) {
+  confirmMfa(input: $input) {
+    __typename
+    ... on MfaEnabled {
+      backupCodes
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConfirmMfaMutation, ConfirmMfaMutationVariables>;
+export const VerifyMfaLoginDocument = new TypedDocumentString(`
+    mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {
+  verifyMfaLogin(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+      refreshToken
+      trustedDeviceToken
+      session {
+        id
+        mfaVerified
+        authenticatedAt
+      }
+      user {
+        id
+        mfaEnabled
+      }
+    }
+    ... on AccountLockedError {
+      lockedUntil
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyMfaLoginMutation, VerifyMfaLoginMutationVariables>;
+export const LoginMfaDocument = new TypedDocumentString(`
+    mutation LoginMfa($input: LoginInput!) {
+  login(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+      refreshToken
+      session {
+        id
+        mfaVerified
+      }
+    }
+    ... on MfaChallenge {
+      challengeToken
+      methods
+      expiresAt
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LoginMfaMutation, LoginMfaMutationVariables>;
+export const MfaStatusDocument = new TypedDocumentString(`
+    query MfaStatus {
+  mfaStatus {
+    enabled
+    pendingEnrollment
+    methods
+    backupCodesRemaining
+    trustedDevices {
+      id
+      createdAt
+      lastUsedAt
+      expiresAt
+      ipAddress
+      device {
+        browser
+        os
+        type
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MfaStatusQuery, MfaStatusQueryVariables>;
 export const RegisterDocument = new TypedDocumentString(`
     mutation Register($input: RegisterInput!) {
   register(input: $input) {
