@@ -130,7 +130,7 @@ export type VerifyMfaLoginMutationVariables = Exact<{
 
 export type VerifyMfaLoginMutation = { verifyMfaLogin:
     | { __typename: 'AccountLockedError', lockedUntil: string, code: ErrorCode, message: string }
-    | { __typename: 'AuthPayload', accessToken: string, refreshToken: string | null, trustedDeviceToken: string | null, session: { id: string, mfaVerified: boolean, authenticatedAt: string }, user: { id: string, mfaEnabled: boolean } }
+    | { __typename: 'AuthPayload', accessToken: string, refreshToken: string | null, trustedDeviceToken: string | null, session: { id: string, mfaVerified: boolean, assuranceLevel: number, authenticatedAt: string }, user: { id: string, mfaEnabled: boolean } }
     | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
     | { __typename: 'MfaChallengeExpiredError', code: ErrorCode, message: string }
    };
@@ -312,6 +312,7 @@ export const VerifyMfaLoginDocument = new TypedDocumentString(`
       session {
         id
         mfaVerified
+        assuranceLevel
         authenticatedAt
       }
       user {

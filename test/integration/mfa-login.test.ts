@@ -116,6 +116,7 @@ describe('login challenge', () => {
     const r = await verify(c.challengeToken, codeFor(s.secret, app.clock.now()));
     if (r.__typename !== 'AuthPayload') throw new Error(JSON.stringify(r));
     expect(r.session.mfaVerified).toBe(true);
+    expect(r.session.assuranceLevel).toBe(2);
     expect(r.user.mfaEnabled).toBe(true);
     expect(claimsOf(r.accessToken).amr).toEqual(['pwd', 'otp']);
     expect((await app.gql(Me, undefined, { token: r.accessToken })).data.me?.id).toBe(s.user.id);

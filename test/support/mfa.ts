@@ -28,7 +28,7 @@ export const VerifyMfaLogin = graphql(`
   mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {
     verifyMfaLogin(input: $input) {
       __typename
-      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified authenticatedAt } user { id mfaEnabled } }
+      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified assuranceLevel authenticatedAt } user { id mfaEnabled } }
       ... on AccountLockedError { lockedUntil }
       ... on Error { code message }
     }

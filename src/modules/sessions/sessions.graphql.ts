@@ -49,6 +49,10 @@ export const SessionRef = builder.objectRef<SessionRow>('Session').implement({
       resolve: async (s, _a, ctx) => (s as { isCurrent?: boolean }).isCurrent ?? (await ctx.viewer())?.sessionId === s.id,
     }),
     mfaVerified: t.exposeBoolean('mfaVerified', { description: 'Whether this session passed a second factor (assurance level 2).' }),
+    assuranceLevel: t.int({
+      description: 'Authenticator assurance: 1 for a password (or a trusted device), 2 after a second factor.',
+      resolve: (s) => (s.mfaVerified ? 2 : 1),
+    }),
     authenticatedAt: t.expose('authenticatedAt', { type: 'DateTime', description: 'When a credential was last proved in this session.' }),
   }),
 });
