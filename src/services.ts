@@ -47,6 +47,7 @@ export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOut
     auth,
     mfa,
     trustedDevices,
+    challenges,
     hasher,
     reauthWindow: config.reauthWindow,
     passwordMinLength: config.passwordMinLength,

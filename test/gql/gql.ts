@@ -16,6 +16,12 @@ import * as types from './graphql';
  */
 type Documents = {
     "\n        mutation AliasedGuesses($t: String!) {\n          a: verifyMfaLogin(input: { challengeToken: $t, code: \"000000\" }) { __typename }\n          b: verifyMfaLogin(input: { challengeToken: $t, code: \"000001\" }) { __typename }\n          c: verifyMfaLogin(input: { challengeToken: $t, code: \"000002\" }) { __typename }\n        }\n      ": typeof types.AliasedGuessesDocument,
+    "\n  query MgmtMe {\n    me { id email roles scopes mfaEnabled }\n  }\n": typeof types.MgmtMeDocument,
+    "\n  mutation MgmtRevokeTrustedDevice($id: ID!) {\n    revokeTrustedDevice(id: $id) {\n      __typename\n      ... on RevokeTrustedDeviceSuccess { trustedDeviceId }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtRevokeTrustedDeviceDocument,
+    "\n  mutation MgmtChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on ChangePasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtChangePasswordDocument,
+    "\n  mutation MgmtDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtDisableMfaDocument,
+    "\n  mutation MgmtRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtRegenerateBackupCodesDocument,
+    "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtReauthenticateDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": typeof types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ConfirmMfaDocument,
@@ -34,6 +40,12 @@ type Documents = {
 };
 const documents: Documents = {
     "\n        mutation AliasedGuesses($t: String!) {\n          a: verifyMfaLogin(input: { challengeToken: $t, code: \"000000\" }) { __typename }\n          b: verifyMfaLogin(input: { challengeToken: $t, code: \"000001\" }) { __typename }\n          c: verifyMfaLogin(input: { challengeToken: $t, code: \"000002\" }) { __typename }\n        }\n      ": types.AliasedGuessesDocument,
+    "\n  query MgmtMe {\n    me { id email roles scopes mfaEnabled }\n  }\n": types.MgmtMeDocument,
+    "\n  mutation MgmtRevokeTrustedDevice($id: ID!) {\n    revokeTrustedDevice(id: $id) {\n      __typename\n      ... on RevokeTrustedDeviceSuccess { trustedDeviceId }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtRevokeTrustedDeviceDocument,
+    "\n  mutation MgmtChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on ChangePasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtChangePasswordDocument,
+    "\n  mutation MgmtDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtDisableMfaDocument,
+    "\n  mutation MgmtRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtRegenerateBackupCodesDocument,
+    "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtReauthenticateDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.ConfirmMfaDocument,
@@ -55,6 +67,30 @@ const documents: Documents = {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        mutation AliasedGuesses($t: String!) {\n          a: verifyMfaLogin(input: { challengeToken: $t, code: \"000000\" }) { __typename }\n          b: verifyMfaLogin(input: { challengeToken: $t, code: \"000001\" }) { __typename }\n          c: verifyMfaLogin(input: { challengeToken: $t, code: \"000002\" }) { __typename }\n        }\n      "): typeof import('./graphql').AliasedGuessesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MgmtMe {\n    me { id email roles scopes mfaEnabled }\n  }\n"): typeof import('./graphql').MgmtMeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MgmtRevokeTrustedDevice($id: ID!) {\n    revokeTrustedDevice(id: $id) {\n      __typename\n      ... on RevokeTrustedDeviceSuccess { trustedDeviceId }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').MgmtRevokeTrustedDeviceDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MgmtChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on ChangePasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').MgmtChangePasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MgmtDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').MgmtDisableMfaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MgmtRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').MgmtRegenerateBackupCodesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').MgmtReauthenticateDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ChangePasswordInput = {
+  currentPassword: string;
+  newPassword: string;
+};
+
+export type DisableMfaInput = {
+  code: string;
+  password: string;
+};
+
 /** Stable, machine-readable codes of expected failures. Branch on these, not on messages. */
 export type ErrorCode =
   | 'ACCOUNT_LOCKED'
@@ -38,6 +48,13 @@ export type MfaCodeInput = {
 export type MfaMethod =
   | 'BACKUP_CODE'
   | 'TOTP';
+
+export type ReauthenticateInput = {
+  /** Required when MFA is on: a TOTP or backup code. */
+  code?: string | null | undefined;
+  password: string;
+  useCookies?: boolean | null | undefined;
+};
 
 export type RegisterInput = {
   displayName?: string | null | undefined;
@@ -89,6 +106,72 @@ export type AliasedGuessesMutation = { a:
     | { __typename: 'AuthPayload' }
     | { __typename: 'InvalidMfaCodeError' }
     | { __typename: 'MfaChallengeExpiredError' }
+   };
+
+export type MgmtMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MgmtMeQuery = { me: { id: string, email: string, roles: Array<Role>, scopes: Array<string>, mfaEnabled: boolean } | null };
+
+export type MgmtRevokeTrustedDeviceMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type MgmtRevokeTrustedDeviceMutation = { revokeTrustedDevice:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RevokeTrustedDeviceSuccess', trustedDeviceId: string }
+   };
+
+export type MgmtChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type MgmtChangePasswordMutation = { changePassword:
+    | { __typename: 'ChangePasswordSuccess', sessionsEnded: number, trustedDevicesRevoked: number }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', reasons: Array<string>, code: ErrorCode, message: string }
+   };
+
+export type MgmtDisableMfaMutationVariables = Exact<{
+  input: DisableMfaInput;
+}>;
+
+
+export type MgmtDisableMfaMutation = { disableMfa:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaDisabled', trustedDevicesRevoked: number }
+    | { __typename: 'MfaNotEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type MgmtRegenerateBackupCodesMutationVariables = Exact<{
+  input: MfaCodeInput;
+}>;
+
+
+export type MgmtRegenerateBackupCodesMutation = { regenerateBackupCodes:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'BackupCodesRegenerated', backupCodes: Array<string> }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaNotEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type MgmtReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type MgmtReauthenticateMutation = { reauthenticate:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload', accessToken: string, refreshToken: string | null, session: { id: string, mfaVerified: boolean, authenticatedAt: string, current: boolean }, user: { id: string } }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
    };
 
 export type BadInputRegisterMutationVariables = Exact<{
@@ -253,6 +336,101 @@ export const AliasedGuessesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AliasedGuessesMutation, AliasedGuessesMutationVariables>;
+export const MgmtMeDocument = new TypedDocumentString(`
+    query MgmtMe {
+  me {
+    id
+    email
+    roles
+    scopes
+    mfaEnabled
+  }
+}
+    `) as unknown as TypedDocumentString<MgmtMeQuery, MgmtMeQueryVariables>;
+export const MgmtRevokeTrustedDeviceDocument = new TypedDocumentString(`
+    mutation MgmtRevokeTrustedDevice($id: ID!) {
+  revokeTrustedDevice(id: $id) {
+    __typename
+    ... on RevokeTrustedDeviceSuccess {
+      trustedDeviceId
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MgmtRevokeTrustedDeviceMutation, MgmtRevokeTrustedDeviceMutationVariables>;
+export const MgmtChangePasswordDocument = new TypedDocumentString(`
+    mutation MgmtChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    __typename
+    ... on ChangePasswordSuccess {
+      sessionsEnded
+      trustedDevicesRevoked
+    }
+    ... on WeakPasswordError {
+      reasons
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MgmtChangePasswordMutation, MgmtChangePasswordMutationVariables>;
+export const MgmtDisableMfaDocument = new TypedDocumentString(`
+    mutation MgmtDisableMfa($input: DisableMfaInput!) {
+  disableMfa(input: $input) {
+    __typename
+    ... on MfaDisabled {
+      trustedDevicesRevoked
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MgmtDisableMfaMutation, MgmtDisableMfaMutationVariables>;
+export const MgmtRegenerateBackupCodesDocument = new TypedDocumentString(`
+    mutation MgmtRegenerateBackupCodes($input: MfaCodeInput!) {
+  regenerateBackupCodes(input: $input) {
+    __typename
+    ... on BackupCodesRegenerated {
+      backupCodes
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MgmtRegenerateBackupCodesMutation, MgmtRegenerateBackupCodesMutationVariables>;
+export const MgmtReauthenticateDocument = new TypedDocumentString(`
+    mutation MgmtReauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+      refreshToken
+      session {
+        id
+        mfaVerified
+        authenticatedAt
+        current
+      }
+      user {
+        id
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MgmtReauthenticateMutation, MgmtReauthenticateMutationVariables>;
 export const BadInputRegisterDocument = new TypedDocumentString(`
     mutation BadInputRegister($input: RegisterInput!) {
   register(input: $input) {

@@ -10,7 +10,7 @@ import type { UserRow, UserService } from '../users/users.service';
 import { emailProblem, normalizeEmail } from '../users/email';
 import type { MfaService } from '../mfa/mfa.service';
 import type { MfaChallengeService } from '../mfa/mfa-challenges.service';
-import { MfaChallengeExpiredError } from '../mfa/mfa.errors';
+import { MfaChallengeExpiredError, MfaNotEnabledError } from '../mfa/mfa.errors';
 import type { TrustedDeviceService } from '../mfa/trusted-devices.service';
 import type { SessionService } from '../sessions/sessions.service';
 import { InvalidRefreshTokenError } from '../sessions/sessions.errors';
@@ -103,6 +103,8 @@ export function createAuthService(deps: {
       try {
         await mfa.checkCode(challenge.userId, input.code);
       } catch (error) {
+        // MFA was switched off after this challenge was opened: the challenge is void.
+        if (error instanceof MfaNotEnabledError) throw new MfaChallengeExpiredError();
         count('mfa_failed');
         throw error;
       }

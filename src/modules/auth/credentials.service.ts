@@ -8,6 +8,7 @@ import type { SessionViewer } from '../../context';
 import type { MfaService } from '../mfa/mfa.service';
 import { InvalidMfaCodeError, ReauthRequiredError } from '../mfa/mfa.errors';
 import type { TrustedDeviceService } from '../mfa/trusted-devices.service';
+import type { MfaChallengeService } from '../mfa/mfa-challenges.service';
 import type { SessionService } from '../sessions/sessions.service';
 import { WeakPasswordError } from '../users/users.errors';
 import type { UserService } from '../users/users.service';
@@ -20,8 +21,8 @@ export interface CredentialsService {
   /** Throws ReauthRequiredError unless the caller authenticated within the window. */
   requireRecentAuth(viewer: SessionViewer): void;
   reauthenticate(viewer: SessionViewer, input: { password: string; code?: string | null }, meta: ClientMeta): Promise<AuthPayload>;
-  /** Password plus a current code: what disabling MFA asks for. */
-  checkPasswordAndCode(userId: string, input: { password: string; code: string }): Promise<void>;
+  /** Password plus a current code, then MFA off: trusted devices revoked, open challenges closed. */
+  disableMfa(userId: string, input: { password: string; code: string }): Promise<{ trustedDevicesRevoked: number }>;
   changePassword(viewer: SessionViewer, input: { currentPassword: string; newPassword: string }): Promise<{ sessionsEnded: number; trustedDevicesRevoked: number }>;
 }
 
@@ -33,11 +34,12 @@ export function createCredentialsService(deps: {
   auth: AuthService;
   mfa: MfaService;
   trustedDevices: TrustedDeviceService;
+  challenges: MfaChallengeService;
   hasher: PasswordHasher;
   reauthWindow: number;
   passwordMinLength: number;
 }): CredentialsService {
-  const { clock, users, sessions, issuer, auth, mfa, trustedDevices, hasher } = deps;
+  const { clock, users, sessions, issuer, auth, mfa, trustedDevices, challenges, hasher } = deps;
 
   return {
     requireRecentAuth(viewer) {
@@ -56,9 +58,12 @@ export function createCredentialsService(deps: {
       return issuer.start(user, { amr: mfaOn ? ['pwd', 'otp'] : ['pwd'], mfaVerified: mfaOn }, meta);
     },
 
-    async checkPasswordAndCode(userId, input) {
+    async disableMfa(userId, input) {
       await auth.checkPassword(await users.findById(userId), input.password);
       await mfa.checkCode(userId, input.code);
+      await mfa.disable(userId);
+      await challenges.closeAll(userId);
+      return { trustedDevicesRevoked: await trustedDevices.revokeAll(userId) };
     },
 
     async changePassword(viewer, input) {
@@ -69,6 +74,7 @@ export function createCredentialsService(deps: {
       await users.setPasswordHash(user.id, await hasher.hash(input.newPassword));
       // Whoever knew the old password may hold other sessions or a trusted device: end them.
       const trustedDevicesRevoked = await trustedDevices.revokeAll(user.id);
+      await challenges.closeAll(user.id);
       const sessionsEnded = await sessions.revokeAllExcept(user.id, viewer.sessionId, 'password_changed');
       return { sessionsEnded, trustedDevicesRevoked };
     },

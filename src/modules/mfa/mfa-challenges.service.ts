@@ -18,6 +18,8 @@ export interface MfaChallengeService {
   open(token: string): Promise<{ id: string; userId: string }>;
   /** Marks it used; false when a concurrent request used it first. */
   consume(id: string): Promise<boolean>;
+  /** Closes every open challenge of a user (password changed, MFA switched off). */
+  closeAll(userId: string): Promise<void>;
 }
 
 export function createMfaChallengeService(deps: { db: Db; clock: Clock; ttl: number }): MfaChallengeService {
@@ -47,6 +49,12 @@ export function createMfaChallengeService(deps: { db: Db; clock: Clock; ttl: num
         .where(and(eq(mfaChallenges.id, id), isNull(mfaChallenges.consumedAt), gt(mfaChallenges.expiresAt, now)))
         .returning({ id: mfaChallenges.id });
       return rows.length > 0;
+    },
+    async closeAll(userId) {
+      await db
+        .update(mfaChallenges)
+        .set({ consumedAt: clock.now() })
+        .where(and(eq(mfaChallenges.userId, userId), isNull(mfaChallenges.consumedAt)));
     },
   };
 }

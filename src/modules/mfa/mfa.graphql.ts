@@ -168,9 +168,7 @@ builder.mutationFields((t) => ({
       const viewer = await ctx.requireViewer();
       return expected([InvalidCredentialsError, InvalidMfaCodeError, AccountLockedError, ReauthRequiredError, MfaNotEnabledError], async () => {
         ctx.services.credentials.requireRecentAuth(viewer);
-        await ctx.services.credentials.checkPasswordAndCode(viewer.userId, input);
-        await ctx.services.mfa.disable(viewer.userId);
-        return { __typename: 'MfaDisabled' as const, trustedDevicesRevoked: await ctx.services.trustedDevices.revokeAll(viewer.userId) };
+        return { __typename: 'MfaDisabled' as const, ...(await ctx.services.credentials.disableMfa(viewer.userId, input)) };
       });
     },
   }),

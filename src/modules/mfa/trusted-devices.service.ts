@@ -9,6 +9,7 @@ import type { Db } from '../../db/client';
 import type { Clock } from '../../lib/clock';
 import { addSeconds } from '../../lib/clock';
 import { NotFoundError } from '../../lib/errors';
+import { isUuid } from '../../lib/ids';
 import { randomToken, sha256 } from '../../lib/tokens';
 import { trustedDevices, type TrustedDeviceRow } from './mfa.table';
 
@@ -58,7 +59,7 @@ export function createTrustedDeviceService(deps: { db: Db; clock: Clock; ttl: nu
     },
     async revoke(userId, id) {
       const now = clock.now();
-      const rows = /^[0-9a-f-]{36}$/i.test(id)
+      const rows = isUuid(id)
         ? await db
             .update(trustedDevices)
             .set({ revokedAt: now })

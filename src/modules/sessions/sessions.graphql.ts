@@ -2,6 +2,7 @@ import UAParser from 'ua-parser-js';
 import { builder } from '../../graphql/builder';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
 import { guard } from '../../graphql/guard';
+import { isUuid } from '../../lib/ids';
 import { NotFoundError } from './sessions.errors';
 import type { SessionRow } from './sessions.table';
 
@@ -110,4 +111,3 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

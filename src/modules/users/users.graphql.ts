@@ -14,7 +14,14 @@ export const UserRef = builder.objectRef<UserRow>('User').implement({
     displayName: t.exposeString('displayName', { nullable: true }),
     emailVerified: t.boolean({ resolve: (u) => u.emailVerifiedAt !== null }),
     roles: t.field({ type: [RoleEnum], resolve: (u) => u.roles as ('USER' | 'ADMIN')[] }),
-    scopes: t.stringList({ description: 'Every scope the roles grant, hierarchy expanded.', resolve: (u) => scopesForRoles(u.roles) }),
+    scopes: t.stringList({
+      description:
+        "For the caller's own account: the scopes this session holds (REQUIRE_ADMIN_MFA withholds admin scopes from sessions without MFA). For another account: what its roles grant. Hierarchy expanded.",
+      resolve: async (u, _a, ctx) => {
+        const viewer = await ctx.viewer();
+        return viewer?.userId === u.id ? viewer.scopes : scopesForRoles(u.roles);
+      },
+    }),
     mfaEnabled: t.boolean({ resolve: (u, _a, ctx) => ctx.services.mfa.isEnabled(u.id) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
