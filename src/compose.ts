@@ -55,7 +55,7 @@ async function startUp(deps: Deps, services: Services): Promise<void> {
   await services.keys.ensureKey();
   const admin = deps.config.bootstrapAdmin;
   if (admin) {
-    const outcome = await services.users.ensureAdmin(admin.email, admin.password);
+    const outcome = await services.users.ensureAdmin(admin.email, admin.password, 'bootstrap');
     if (outcome === 'created') deps.logger.info({ email: admin.email }, 'bootstrap admin created');
   }
 }

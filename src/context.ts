@@ -97,3 +97,11 @@ export function createContext(input: {
     },
   };
 }
+
+/** Who acted, from where: what the audit log records next to each change. */
+export const auditMeta = (ctx: Context, viewer?: Viewer | null) => ({
+  ip: ctx.info.ip,
+  userAgent: ctx.info.userAgent,
+  actorUserId: viewer?.userId ?? null,
+  sessionId: viewer?.sessionId ?? null,
+});

@@ -11,6 +11,7 @@ import { createAccessTokenService } from './modules/keys/access-token.service';
 import { createKeyService } from './modules/keys/keys.service';
 import { createSessionService } from './modules/sessions/sessions.service';
 import { createUserService } from './modules/users/users.service';
+import { createAuditService } from './modules/audit/audit.service';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -18,13 +19,15 @@ export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOut
   const { config, clock, sealer, kv } = deps;
   const db = deps.database.db;
   const hasher = createPasswordHasher(config.argon2, config.argon2Concurrency);
-  const keys = createKeyService({ db, sealer, clock, accessTokenTtl: config.accessTokenTtl });
+  const audit = createAuditService({ db, clock, retentionDays: config.auditRetentionDays });
+  const keys = createKeyService({ db, sealer, clock, audit, accessTokenTtl: config.accessTokenTtl });
   const accessTokens = createAccessTokenService({ keys, clock, issuer: config.publicUrl, audience: config.tokenAudience, ttl: config.accessTokenTtl });
-  const users = createUserService({ db, clock, hasher, passwordMinLength: config.passwordMinLength });
+  const users = createUserService({ db, clock, audit, hasher, passwordMinLength: config.passwordMinLength });
   const sessions = createSessionService({
     db,
     kv,
     clock,
+    audit,
     successorKey: sealer.derive('refresh-token-successor'),
     settings: {
       accessTokenTtl: config.accessTokenTtl,
@@ -35,10 +38,10 @@ export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOut
     },
   });
   const issuer = createSessionIssuer({ clock, sessions, accessTokens, requireAdminMfa: config.requireAdminMfa });
-  const mfa = createMfaService({ db, clock, sealer, hasher, settings: config.mfa });
-  const trustedDevices = createTrustedDeviceService({ db, clock, ttl: config.mfa.trustedDeviceTtl });
+  const mfa = createMfaService({ db, clock, sealer, hasher, audit, settings: config.mfa });
+  const trustedDevices = createTrustedDeviceService({ db, clock, audit, ttl: config.mfa.trustedDeviceTtl });
   const challenges = createMfaChallengeService({ db, clock, ttl: config.mfa.challengeTtl });
-  const auth = createAuthService({ users, sessions, issuer, hasher, mfa, challenges, trustedDevices, onLogin: hooks.onLogin });
+  const auth = createAuthService({ users, sessions, issuer, hasher, mfa, challenges, trustedDevices, audit, onLogin: hooks.onLogin });
   const credentials = createCredentialsService({
     clock,
     users,
@@ -52,5 +55,5 @@ export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOut
     reauthWindow: config.reauthWindow,
     passwordMinLength: config.passwordMinLength,
   });
-  return { hasher, keys, accessTokens, users, sessions, auth, credentials, mfa, trustedDevices };
+  return { hasher, keys, accessTokens, audit, users, sessions, auth, credentials, mfa, trustedDevices };
 }

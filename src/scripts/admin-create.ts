@@ -16,6 +16,6 @@ await runCli(async (_deps, services) => {
     password = await rl.question('password: ');
     rl.close();
   }
-  const outcome = await services.users.ensureAdmin(email, password);
+  const outcome = await services.users.ensureAdmin(email, password, 'cli');
   console.log(outcome === 'created' ? `admin ${email} created` : `an account ${email} exists already; nothing changed`);
 });

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Context } from '../../context';
+import { auditMeta, type Context } from '../../context';
 import { builder } from '../../graphql/builder';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
 import { guard } from '../../graphql/guard';
@@ -185,7 +185,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, _args, ctx) => {
       const viewer = await ctx.requireViewer();
       // Already ended (a concurrent revoke): logging out is still a success.
-      await expected([NotFoundError], () => ctx.services.sessions.revoke(viewer.userId, viewer.sessionId, 'logout'));
+      await expected([NotFoundError], () => ctx.services.sessions.revoke(viewer.userId, viewer.sessionId, 'logout', auditMeta(ctx, viewer)));
       await clearRefreshCookie(ctx);
       return true;
     },

@@ -7,6 +7,7 @@
  * revealed only to someone who knows its password.
  */
 import type { UserRow, UserService } from '../users/users.service';
+import type { AuditService } from '../audit/audit.service';
 import { emailProblem, normalizeEmail } from '../users/email';
 import type { MfaService } from '../mfa/mfa.service';
 import type { MfaChallengeService } from '../mfa/mfa-challenges.service';
@@ -47,9 +48,10 @@ export function createAuthService(deps: {
   mfa: MfaService;
   challenges: MfaChallengeService;
   trustedDevices: TrustedDeviceService;
+  audit: AuditService;
   onLogin?: (outcome: LoginOutcome) => void;
 }): AuthService {
-  const { users, sessions, issuer, hasher, mfa, challenges, trustedDevices } = deps;
+  const { users, sessions, issuer, hasher, mfa, challenges, trustedDevices, audit } = deps;
   const count = (outcome: LoginOutcome) => deps.onLogin?.(outcome);
 
   async function checkPassword(user: UserRow | undefined, password: string): Promise<UserRow> {
@@ -72,18 +74,31 @@ export function createAuthService(deps: {
     checkPassword,
 
     async register(input, meta) {
-      const user = await users.create(input);
-      return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta);
+      const user = await users.create({ ...input, via: 'register' }, meta);
+      return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta, { action: 'LOGIN_SUCCEEDED', details: { method: 'password' } });
     },
 
     async login(input, meta) {
       const email = normalizeEmail(input.email);
+      const malformed = emailProblem(email) !== undefined;
+      let found: UserRow | undefined;
       let user: UserRow;
       try {
-        if (emailProblem(email)) throw new InvalidCredentialsError();
-        user = await checkPassword(await users.findByEmail(email), input.password);
+        if (malformed) throw new InvalidCredentialsError();
+        found = await users.findByEmail(email);
+        user = await checkPassword(found, input.password);
       } catch (error) {
-        if (error instanceof InvalidCredentialsError) count('invalid_credentials');
+        if (error instanceof InvalidCredentialsError) {
+          count('invalid_credentials');
+          // A malformed "e-mail" is often a password typed in the wrong field: never record it.
+          await audit.log({
+            ...meta,
+            action: 'LOGIN_FAILED',
+            success: false,
+            userId: found?.id ?? null,
+            details: { reason: malformed ? 'malformed_email' : 'invalid_credentials', method: 'password', ...(malformed ? {} : { email }) },
+          });
+        }
         throw error;
       }
       if (await mfa.isEnabled(user.id)) {
@@ -95,13 +110,15 @@ export function createAuthService(deps: {
         }
       }
       count('succeeded');
-      return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta);
+      const method = (await mfa.isEnabled(user.id)) ? 'trusted_device' : 'password';
+      return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta, { action: 'LOGIN_SUCCEEDED', details: { method } });
     },
 
     async verifyMfaLogin(input, meta) {
       const challenge = await challenges.open(input.challengeToken);
+      let factor: 'TOTP' | 'BACKUP_CODE';
       try {
-        await mfa.checkCode(challenge.userId, input.code);
+        factor = await mfa.checkCode(challenge.userId, input.code, meta);
       } catch (error) {
         // MFA was switched off after this challenge was opened: the challenge is void.
         if (error instanceof MfaNotEnabledError) throw new MfaChallengeExpiredError();
@@ -112,9 +129,13 @@ export function createAuthService(deps: {
       if (!(await challenges.consume(challenge.id))) throw new MfaChallengeExpiredError();
       const user = await users.findById(challenge.userId);
       if (!user || user.disabledAt) throw new MfaChallengeExpiredError();
-      const result = await issuer.start(user, { amr: ['pwd', 'otp'], mfaVerified: true }, meta);
+      const result = await issuer.start(user, { amr: ['pwd', 'otp'], mfaVerified: true }, meta, {
+        action: 'LOGIN_SUCCEEDED',
+        details: { method: factor === 'TOTP' ? 'totp' : 'backup_code' },
+      });
       count('succeeded');
-      return input.trustDevice ? { ...result, trustedDeviceToken: await trustedDevices.issue(user.id, meta) } : result;
+      if (!input.trustDevice) return result;
+      return { ...result, trustedDeviceToken: await trustedDevices.issue(user.id, { ...meta, sessionId: result.session.id }) };
     },
 
     async refresh(refreshToken, meta) {

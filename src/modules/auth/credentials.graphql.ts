@@ -62,7 +62,7 @@ builder.mutationFields((t) => ({
       const viewer = await ctx.requireViewer();
       return expected([InvalidCredentialsError, WeakPasswordError, ReauthRequiredError], async () => {
         ctx.services.credentials.requireRecentAuth(viewer);
-        return { __typename: 'ChangePasswordSuccess' as const, ...(await ctx.services.credentials.changePassword(viewer, input)) };
+        return { __typename: 'ChangePasswordSuccess' as const, ...(await ctx.services.credentials.changePassword(viewer, input, meta(ctx))) };
       });
     },
   }),

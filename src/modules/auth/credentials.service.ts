@@ -22,8 +22,12 @@ export interface CredentialsService {
   requireRecentAuth(viewer: SessionViewer): void;
   reauthenticate(viewer: SessionViewer, input: { password: string; code?: string | null }, meta: ClientMeta): Promise<AuthPayload>;
   /** Password plus a current code, then MFA off: trusted devices revoked, open challenges closed. */
-  disableMfa(userId: string, input: { password: string; code: string }): Promise<{ trustedDevicesRevoked: number }>;
-  changePassword(viewer: SessionViewer, input: { currentPassword: string; newPassword: string }): Promise<{ sessionsEnded: number; trustedDevicesRevoked: number }>;
+  disableMfa(viewer: SessionViewer, input: { password: string; code: string }, meta: ClientMeta): Promise<{ trustedDevicesRevoked: number }>;
+  changePassword(
+    viewer: SessionViewer,
+    input: { currentPassword: string; newPassword: string },
+    meta: ClientMeta,
+  ): Promise<{ sessionsEnded: number; trustedDevicesRevoked: number }>;
 }
 
 export function createCredentialsService(deps: {
@@ -47,35 +51,44 @@ export function createCredentialsService(deps: {
     },
 
     async reauthenticate(viewer, input, meta) {
+      const who = { ...meta, actorUserId: viewer.userId, sessionId: viewer.sessionId };
       const user = await auth.checkPassword(await users.findById(viewer.userId), input.password);
       const mfaOn = await mfa.isEnabled(user.id);
+      let method = 'password';
       if (mfaOn) {
         if (!input.code) throw new InvalidMfaCodeError('Two-factor authentication is on: send a current code too.');
-        await mfa.checkCode(user.id, input.code);
+        method = (await mfa.checkCode(user.id, input.code, who)) === 'TOTP' ? 'totp' : 'backup_code';
       }
       // The old session ends first, so the new one never counts against the session limit twice.
-      await sessions.revoke(user.id, viewer.sessionId, 'reauthenticated');
-      return issuer.start(user, { amr: mfaOn ? ['pwd', 'otp'] : ['pwd'], mfaVerified: mfaOn }, meta);
+      await sessions.revoke(user.id, viewer.sessionId, 'reauthenticated', who);
+      return issuer.start(user, { amr: mfaOn ? ['pwd', 'otp'] : ['pwd'], mfaVerified: mfaOn }, meta, {
+        action: 'REAUTHENTICATED',
+        details: { method, previousSessionId: viewer.sessionId },
+      });
     },
 
-    async disableMfa(userId, input) {
+    async disableMfa(viewer, input, meta) {
+      const { userId } = viewer;
+      const who = { ...meta, actorUserId: userId, sessionId: viewer.sessionId };
       await auth.checkPassword(await users.findById(userId), input.password);
-      await mfa.checkCode(userId, input.code);
-      await mfa.disable(userId);
+      await mfa.checkCode(userId, input.code, who);
+      const trustedDevicesRevoked = await trustedDevices.revokeAll(userId, 'mfa_disabled', who);
+      await mfa.disable(userId, { ...who, trustedDevicesRevoked });
       await challenges.closeAll(userId);
-      return { trustedDevicesRevoked: await trustedDevices.revokeAll(userId) };
+      return { trustedDevicesRevoked };
     },
 
-    async changePassword(viewer, input) {
+    async changePassword(viewer, input, meta) {
+      const who = { ...meta, actorUserId: viewer.userId, sessionId: viewer.sessionId };
       const user = await auth.checkPassword(await users.findById(viewer.userId), input.currentPassword);
       const weak = passwordProblems(input.newPassword, deps.passwordMinLength);
       if (input.newPassword === input.currentPassword) weak.push('Choose a password different from the current one.');
       if (weak.length > 0) throw new WeakPasswordError(weak);
-      await users.setPasswordHash(user.id, await hasher.hash(input.newPassword));
+      await users.setPasswordHash(user.id, await hasher.hash(input.newPassword), { ...who, action: 'PASSWORD_CHANGED' });
       // Whoever knew the old password may hold other sessions or a trusted device: end them.
-      const trustedDevicesRevoked = await trustedDevices.revokeAll(user.id);
+      const trustedDevicesRevoked = await trustedDevices.revokeAll(user.id, 'password_changed', who);
       await challenges.closeAll(user.id);
-      const sessionsEnded = await sessions.revokeAllExcept(user.id, viewer.sessionId, 'password_changed');
+      const sessionsEnded = await sessions.revokeAllExcept(user.id, viewer.sessionId, 'password_changed', who);
       return { sessionsEnded, trustedDevicesRevoked };
     },
   };

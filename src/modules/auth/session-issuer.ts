@@ -2,7 +2,7 @@
 import type { Clock } from '../../lib/clock';
 import type { AccessTokenService } from '../keys/access-token.service';
 import { scopesForRoles } from '../authz/scopes';
-import type { IssuedRefresh, SessionRow, SessionService } from '../sessions/sessions.service';
+import type { IssuedRefresh, SessionEvent, SessionRow, SessionService } from '../sessions/sessions.service';
 import type { UserRow } from '../users/users.service';
 
 export interface ClientMeta {
@@ -22,8 +22,8 @@ export interface AuthPayload {
 }
 
 export interface SessionIssuer {
-  /** A new session for a user who just proved `amr`. */
-  start(user: UserRow, proof: { amr: string[]; mfaVerified: boolean }, meta: ClientMeta): Promise<AuthPayload>;
+  /** A new session for a user who just proved `amr`, recorded in the audit log as `event`. */
+  start(user: UserRow, proof: { amr: string[]; mfaVerified: boolean }, meta: ClientMeta, event: SessionEvent): Promise<AuthPayload>;
   /** Tokens for a session that already exists (after a refresh). */
   payload(user: UserRow, issued: IssuedRefresh): Promise<AuthPayload>;
 }
@@ -60,9 +60,9 @@ export function createSessionIssuer(deps: {
   }
 
   return {
-    async start(user, proof, meta) {
+    async start(user, proof, meta, event) {
       const now = clock.now();
-      const issued = await sessions.create({ userId: user.id, amr: proof.amr, mfaVerified: proof.mfaVerified, ip: meta.ip, userAgent: meta.userAgent, now });
+      const issued = await sessions.create({ userId: user.id, amr: proof.amr, mfaVerified: proof.mfaVerified, ip: meta.ip, userAgent: meta.userAgent, now, event });
       return payload(user, issued, now);
     },
     payload: (user, issued) => payload(user, issued, clock.now()),

@@ -16,6 +16,7 @@ import type { Db } from '../../db/client';
 import type { Clock } from '../../lib/clock';
 import { addSeconds } from '../../lib/clock';
 import type { Sealer } from '../../lib/crypto';
+import type { AuditService } from '../audit/audit.service';
 import { signingKeys } from './keys.table';
 
 export const ACCESS_TOKEN_ALG = 'EdDSA';
@@ -47,7 +48,7 @@ export interface KeyService {
   stop(): void;
 }
 
-export function createKeyService(deps: { db: Db; sealer: Sealer; clock: Clock; accessTokenTtl: number }): KeyService {
+export function createKeyService(deps: { db: Db; sealer: Sealer; clock: Clock; audit: AuditService; accessTokenTtl: number }): KeyService {
   const { db, sealer, clock } = deps;
   let loaded: LoadedKey[] = [];
   let lastReload = Number.NEGATIVE_INFINITY;
@@ -124,6 +125,7 @@ export function createKeyService(deps: { db: Db; sealer: Sealer; clock: Clock; a
           .set({ retiredAt: activatesAt, verifyUntil: addSeconds(activatesAt, deps.accessTokenTtl) })
           .where(isNull(signingKeys.retiredAt));
         await tx.insert(signingKeys).values(fresh);
+        await deps.audit.record(tx, { action: 'SIGNING_KEY_ROTATED', details: { kid: fresh.kid, activatesAt } });
       });
       await reload();
       return { kid: fresh.kid, activatesAt };

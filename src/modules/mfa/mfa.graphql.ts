@@ -1,3 +1,4 @@
+import { auditMeta } from '../../context';
 import { builder } from '../../graphql/builder';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
 import { guard } from '../../graphql/guard';
@@ -140,7 +141,7 @@ builder.mutationFields((t) => ({
       return expected([ReauthRequiredError, MfaAlreadyEnabledError], async () => {
         ctx.services.credentials.requireRecentAuth(viewer);
         const user = await ctx.services.users.findById(viewer.userId);
-        return { __typename: 'MfaEnrollment' as const, ...(await ctx.services.mfa.enroll(viewer.userId, user!.email)) };
+        return { __typename: 'MfaEnrollment' as const, ...(await ctx.services.mfa.enroll(viewer.userId, user!.email, auditMeta(ctx, viewer))) };
       });
     },
   }),
@@ -154,7 +155,7 @@ builder.mutationFields((t) => ({
       const viewer = await ctx.requireViewer();
       return expected([InvalidMfaCodeError, NotFoundError, MfaAlreadyEnabledError], async () => ({
         __typename: 'MfaEnabled' as const,
-        backupCodes: await ctx.services.mfa.confirm(viewer.userId, input.code),
+        backupCodes: await ctx.services.mfa.confirm(viewer.userId, input.code, auditMeta(ctx, viewer)),
       }));
     },
   }),
@@ -168,7 +169,7 @@ builder.mutationFields((t) => ({
       const viewer = await ctx.requireViewer();
       return expected([InvalidCredentialsError, InvalidMfaCodeError, AccountLockedError, ReauthRequiredError, MfaNotEnabledError], async () => {
         ctx.services.credentials.requireRecentAuth(viewer);
-        return { __typename: 'MfaDisabled' as const, ...(await ctx.services.credentials.disableMfa(viewer.userId, input)) };
+        return { __typename: 'MfaDisabled' as const, ...(await ctx.services.credentials.disableMfa(viewer, input, meta(ctx))) };
       });
     },
   }),
@@ -182,8 +183,11 @@ builder.mutationFields((t) => ({
       const viewer = await ctx.requireViewer();
       return expected([InvalidMfaCodeError, AccountLockedError, ReauthRequiredError, MfaNotEnabledError], async () => {
         ctx.services.credentials.requireRecentAuth(viewer);
-        await ctx.services.mfa.checkCode(viewer.userId, input.code);
-        return { __typename: 'BackupCodesRegenerated' as const, backupCodes: await ctx.services.mfa.regenerateBackupCodes(viewer.userId) };
+        await ctx.services.mfa.checkCode(viewer.userId, input.code, auditMeta(ctx, viewer));
+        return {
+          __typename: 'BackupCodesRegenerated' as const,
+          backupCodes: await ctx.services.mfa.regenerateBackupCodes(viewer.userId, auditMeta(ctx, viewer)),
+        };
       });
     },
   }),
@@ -196,7 +200,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id }, ctx) => {
       const viewer = await ctx.requireViewer();
       return expected([NotFoundError], async () => {
-        await ctx.services.trustedDevices.revoke(viewer.userId, String(id));
+        await ctx.services.trustedDevices.revoke(viewer.userId, String(id), auditMeta(ctx, viewer));
         return { __typename: 'RevokeTrustedDeviceSuccess' as const, trustedDeviceId: String(id) };
       });
     },

@@ -18,6 +18,7 @@ import { addSeconds } from '../../lib/clock';
 import type { Sealer } from '../../lib/crypto';
 import { NotFoundError } from '../../lib/errors';
 import type { PasswordHasher } from '../auth/password';
+import type { AuditMeta, AuditService } from '../audit/audit.service';
 import { AccountLockedError } from '../auth/auth.errors';
 import { BACKUP_CODE_COUNT, newBackupCode, parseBackupCode } from './backup-codes';
 import { InvalidMfaCodeError, MfaAlreadyEnabledError, MfaNotEnabledError } from './mfa.errors';
@@ -42,16 +43,23 @@ export interface MfaStatusShape {
 export interface MfaService {
   isEnabled(userId: string): Promise<boolean>;
   status(userId: string): Promise<MfaStatusShape>;
-  enroll(userId: string, account: string): Promise<{ secret: string; otpauthUri: string; qrCodeSvg: string }>;
-  confirm(userId: string, code: string): Promise<string[]>;
+  enroll(userId: string, account: string, meta?: AuditMeta): Promise<{ secret: string; otpauthUri: string; qrCodeSvg: string }>;
+  confirm(userId: string, code: string, meta?: AuditMeta): Promise<string[]>;
   /** Checks a TOTP or backup code, counting wrong ones. Throws InvalidMfaCodeError or AccountLockedError. */
-  checkCode(userId: string, code: string): Promise<SecondFactor>;
-  regenerateBackupCodes(userId: string): Promise<string[]>;
-  disable(userId: string): Promise<void>;
+  checkCode(userId: string, code: string, meta?: AuditMeta): Promise<SecondFactor>;
+  regenerateBackupCodes(userId: string, meta?: AuditMeta): Promise<string[]>;
+  disable(userId: string, meta?: AuditMeta & { trustedDevicesRevoked?: number }): Promise<void>;
 }
 
-export function createMfaService(deps: { db: Db; clock: Clock; sealer: Sealer; hasher: PasswordHasher; settings: MfaSettings }): MfaService {
-  const { db, clock, sealer, hasher, settings } = deps;
+export function createMfaService(deps: {
+  db: Db;
+  clock: Clock;
+  sealer: Sealer;
+  hasher: PasswordHasher;
+  audit: AuditService;
+  settings: MfaSettings;
+}): MfaService {
+  const { db, clock, sealer, hasher, audit, settings } = deps;
   const aad = (userId: string) => `totp:${userId}`;
 
   async function factor(userId: string) {
@@ -67,9 +75,10 @@ export function createMfaService(deps: { db: Db; clock: Clock; sealer: Sealer; h
     return { codes: codes.map((c) => c.code), rows };
   }
 
-  async function recordFailure(userId: string, now: Date): Promise<never> {
+  async function recordFailure(userId: string, now: Date, method: SecondFactor, meta: AuditMeta): Promise<never> {
     // Atomic: concurrent wrong guesses each count, and exactly one of them sets the lock.
-    const [row] = await db
+    const row = await db.transaction(async (tx) => {
+      const [updated] = await tx
       .update(mfaTotp)
       .set({
         failedAttempts: sql`case when ${mfaTotp.failedAttempts} + 1 >= ${settings.maxAttempts} then 0 else ${mfaTotp.failedAttempts} + 1 end`,
@@ -77,13 +86,19 @@ export function createMfaService(deps: { db: Db; clock: Clock; sealer: Sealer; h
         updatedAt: now,
       })
       .where(eq(mfaTotp.userId, userId))
-      .returning({ lockedUntil: mfaTotp.lockedUntil });
+      .returning({ lockedUntil: mfaTotp.lockedUntil, failedAttempts: mfaTotp.failedAttempts });
+      // The failure that reached the limit reset the count and set a lock that lies ahead.
+      const lockedNow = updated?.failedAttempts === 0 && updated.lockedUntil !== null && updated.lockedUntil > now;
+      await audit.record(tx, { ...meta, action: 'MFA_CODE_FAILED', success: false, userId, details: { method, reason: 'invalid_code' } });
+      if (lockedNow) {
+        await audit.record(tx, { ...meta, action: 'ACCOUNT_LOCKED', success: false, userId, details: { scope: 'mfa', lockedUntil: updated!.lockedUntil, failures: settings.maxAttempts } });
+      }
+      return updated;
+    });
     if (row?.lockedUntil && row.lockedUntil > now) throw new AccountLockedError(row.lockedUntil);
     throw new InvalidMfaCodeError();
   }
 
-  const resetFailures = (userId: string, now: Date) =>
-    db.update(mfaTotp).set({ failedAttempts: 0, lockedUntil: null, updatedAt: now }).where(eq(mfaTotp.userId, userId));
 
   return {
     async isEnabled(userId) {
@@ -107,21 +122,24 @@ export function createMfaService(deps: { db: Db; clock: Clock; sealer: Sealer; h
       };
     },
 
-    async enroll(userId, account) {
+    async enroll(userId, account, meta = {}) {
       const now = clock.now();
       if ((await factor(userId))?.enabledAt) throw new MfaAlreadyEnabledError();
       const secret = newTotpSecret();
       const pendingSecretSealed = sealer.seal(secret, aad(userId));
-      await db
-        .insert(mfaTotp)
-        .values({ userId, pendingSecretSealed, pendingCreatedAt: now, updatedAt: now })
-        .onConflictDoUpdate({ target: mfaTotp.userId, set: { pendingSecretSealed, pendingCreatedAt: now, updatedAt: now } });
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(mfaTotp)
+          .values({ userId, pendingSecretSealed, pendingCreatedAt: now, updatedAt: now })
+          .onConflictDoUpdate({ target: mfaTotp.userId, set: { pendingSecretSealed, pendingCreatedAt: now, updatedAt: now } });
+        await audit.record(tx, { ...meta, action: 'MFA_ENROLLMENT_STARTED', userId });
+      });
       const otpauthUri = totpUri({ issuer: settings.issuer, account, secret });
       const qrCodeSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       return { secret, otpauthUri, qrCodeSvg };
     },
 
-    async confirm(userId, code) {
+    async confirm(userId, code, meta = {}) {
       const now = clock.now();
       const row = await factor(userId);
       if (row?.enabledAt) throw new MfaAlreadyEnabledError();
@@ -150,11 +168,12 @@ export function createMfaService(deps: { db: Db; clock: Clock; sealer: Sealer; h
         if (!enabled) throw new NotFoundError('The enrolment changed meanwhile: scan the new code and confirm again.');
         await tx.delete(mfaBackupCodes).where(eq(mfaBackupCodes.userId, userId));
         await tx.insert(mfaBackupCodes).values(rows);
+        await audit.record(tx, { ...meta, action: 'MFA_ENABLED', userId, details: { method: 'TOTP' } });
       });
       return codes;
     },
 
-    async checkCode(userId, rawCode) {
+    async checkCode(userId, rawCode, meta = {}) {
       const now = clock.now();
       const row = await factor(userId);
       if (!row?.enabledAt || !row.secretSealed) throw new MfaNotEnabledError();
@@ -172,7 +191,7 @@ export function createMfaService(deps: { db: Db; clock: Clock; sealer: Sealer; h
             .returning({ userId: mfaTotp.userId });
           if (accepted) return 'TOTP';
         }
-        return recordFailure(userId, now);
+        return recordFailure(userId, now, 'TOTP', meta);
       }
 
       const backup = parseBackupCode(code);
@@ -183,35 +202,47 @@ export function createMfaService(deps: { db: Db; clock: Clock; sealer: Sealer; h
         .where(and(eq(mfaBackupCodes.userId, userId), eq(mfaBackupCodes.lookup, backup.lookup), isNull(mfaBackupCodes.usedAt)));
       if (!candidate) {
         await hasher.verifyDummy(backup.secret);
-        return recordFailure(userId, now);
+        return recordFailure(userId, now, 'BACKUP_CODE', meta);
       }
       const { ok } = await hasher.verify(candidate.codeHash, backup.secret);
-      if (!ok) return recordFailure(userId, now);
-      const [spent] = await db
-        .update(mfaBackupCodes)
-        .set({ usedAt: now })
-        .where(and(eq(mfaBackupCodes.id, candidate.id), isNull(mfaBackupCodes.usedAt)))
-        .returning({ id: mfaBackupCodes.id });
-      if (!spent) return recordFailure(userId, now); // used by a concurrent request a moment ago
-      await resetFailures(userId, now);
+      if (!ok) return recordFailure(userId, now, 'BACKUP_CODE', meta);
+      const spent = await db.transaction(async (tx) => {
+        const [used] = await tx
+          .update(mfaBackupCodes)
+          .set({ usedAt: now })
+          .where(and(eq(mfaBackupCodes.id, candidate.id), isNull(mfaBackupCodes.usedAt)))
+          .returning({ id: mfaBackupCodes.id });
+        if (!used) return false;
+        await tx.update(mfaTotp).set({ failedAttempts: 0, lockedUntil: null, updatedAt: now }).where(eq(mfaTotp.userId, userId));
+        const [left] = await tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(mfaBackupCodes)
+          .where(and(eq(mfaBackupCodes.userId, userId), isNull(mfaBackupCodes.usedAt)));
+        await audit.record(tx, { ...meta, action: 'BACKUP_CODE_USED', userId, details: { remaining: left?.n ?? 0 } });
+        return true;
+      });
+      if (!spent) return recordFailure(userId, now, 'BACKUP_CODE', meta); // used by a concurrent request a moment ago
       return 'BACKUP_CODE';
     },
 
-    async regenerateBackupCodes(userId) {
+    async regenerateBackupCodes(userId, meta = {}) {
       const now = clock.now();
       if (!(await factor(userId))?.enabledAt) throw new MfaNotEnabledError();
       const { codes, rows } = await newBackupCodes(userId, now);
       await db.transaction(async (tx) => {
         await tx.delete(mfaBackupCodes).where(eq(mfaBackupCodes.userId, userId));
         await tx.insert(mfaBackupCodes).values(rows);
+        await audit.record(tx, { ...meta, action: 'BACKUP_CODES_REGENERATED', userId, details: { count: rows.length } });
       });
       return codes;
     },
 
-    async disable(userId) {
+    async disable(userId, meta = {}) {
+      const { trustedDevicesRevoked, ...who } = meta;
       await db.transaction(async (tx) => {
         await tx.delete(mfaBackupCodes).where(eq(mfaBackupCodes.userId, userId));
         await tx.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
+        await audit.record(tx, { ...who, action: 'MFA_DISABLED', userId, details: { trustedDevicesRevoked } });
       });
     },
   };

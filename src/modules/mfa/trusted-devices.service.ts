@@ -12,31 +12,37 @@ import { NotFoundError } from '../../lib/errors';
 import { isUuid } from '../../lib/ids';
 import { randomToken, sha256 } from '../../lib/tokens';
 import { trustedDevices, type TrustedDeviceRow } from './mfa.table';
+import type { AuditMeta, AuditService } from '../audit/audit.service';
 
 export interface TrustedDeviceService {
-  issue(userId: string, meta: { ip: string | null; userAgent: string | null }): Promise<string>;
+  issue(userId: string, meta: AuditMeta): Promise<string>;
   /** True when the token is a live trusted device of this user (and records its use). */
   check(userId: string, token: string): Promise<boolean>;
   list(userId: string): Promise<TrustedDeviceRow[]>;
-  revoke(userId: string, id: string): Promise<void>;
-  revokeAll(userId: string): Promise<number>;
+  revoke(userId: string, id: string, meta?: AuditMeta): Promise<void>;
+  revokeAll(userId: string, reason: 'password_changed' | 'mfa_disabled', meta?: AuditMeta): Promise<number>;
 }
 
-export function createTrustedDeviceService(deps: { db: Db; clock: Clock; ttl: number }): TrustedDeviceService {
-  const { db, clock } = deps;
+export function createTrustedDeviceService(deps: { db: Db; clock: Clock; audit: AuditService; ttl: number }): TrustedDeviceService {
+  const { db, clock, audit } = deps;
   const live = (now: Date) => and(isNull(trustedDevices.revokedAt), gt(trustedDevices.expiresAt, now));
   return {
     async issue(userId, meta) {
       const now = clock.now();
       const token = `td_${randomToken(32)}`;
-      await db.insert(trustedDevices).values({
-        id: randomUUID(),
-        userId,
-        tokenHash: sha256(token),
-        createdAt: now,
-        expiresAt: addSeconds(now, deps.ttl),
-        ipAddress: meta.ip,
-        userAgent: meta.userAgent?.slice(0, 512) ?? null,
+      const id = randomUUID();
+      const expiresAt = addSeconds(now, deps.ttl);
+      await db.transaction(async (tx) => {
+        await tx.insert(trustedDevices).values({
+          id,
+          userId,
+          tokenHash: sha256(token),
+          createdAt: now,
+          expiresAt,
+          ipAddress: meta.ip ?? null,
+          userAgent: meta.userAgent?.slice(0, 512) ?? null,
+        });
+        await audit.record(tx, { ...meta, action: 'TRUSTED_DEVICE_ADDED', userId, details: { trustedDeviceId: id, expiresAt } });
       });
       return token;
     },
@@ -57,25 +63,32 @@ export function createTrustedDeviceService(deps: { db: Db; clock: Clock; ttl: nu
         .where(and(eq(trustedDevices.userId, userId), live(clock.now())))
         .orderBy(desc(trustedDevices.createdAt));
     },
-    async revoke(userId, id) {
+    async revoke(userId, id, meta = {}) {
       const now = clock.now();
-      const rows = isUuid(id)
-        ? await db
-            .update(trustedDevices)
-            .set({ revokedAt: now })
-            .where(and(eq(trustedDevices.id, id), eq(trustedDevices.userId, userId), live(now)))
-            .returning({ id: trustedDevices.id })
-        : [];
-      if (rows.length === 0) throw new NotFoundError('No such trusted device.');
+      if (!isUuid(id)) throw new NotFoundError('No such trusted device.');
+      await db.transaction(async (tx) => {
+        const rows = await tx
+          .update(trustedDevices)
+          .set({ revokedAt: now })
+          .where(and(eq(trustedDevices.id, id), eq(trustedDevices.userId, userId), live(now)))
+          .returning({ id: trustedDevices.id });
+        if (rows.length === 0) throw new NotFoundError('No such trusted device.');
+        await audit.record(tx, { ...meta, action: 'TRUSTED_DEVICE_REVOKED', userId, details: { trustedDeviceId: id, reason: 'revoked' } });
+      });
     },
-    async revokeAll(userId) {
+    async revokeAll(userId, reason, meta = {}) {
       const now = clock.now();
-      const rows = await db
-        .update(trustedDevices)
-        .set({ revokedAt: now })
-        .where(and(eq(trustedDevices.userId, userId), live(now)))
-        .returning({ id: trustedDevices.id });
-      return rows.length;
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .update(trustedDevices)
+          .set({ revokedAt: now })
+          .where(and(eq(trustedDevices.userId, userId), live(now)))
+          .returning({ id: trustedDevices.id });
+        for (const row of rows) {
+          await audit.record(tx, { ...meta, action: 'TRUSTED_DEVICE_REVOKED', userId, details: { trustedDeviceId: row.id, reason } });
+        }
+        return rows.length;
+      });
     },
   };
 }

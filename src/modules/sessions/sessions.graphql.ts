@@ -1,4 +1,5 @@
 import UAParser from 'ua-parser-js';
+import { auditMeta } from '../../context';
 import { builder } from '../../graphql/builder';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
 import { guard } from '../../graphql/guard';
@@ -87,7 +88,7 @@ builder.mutationFields((t) => ({
       const viewer = await ctx.requireViewer();
       return expected([NotFoundError], async () => {
         if (!isUuid(String(id))) throw new NotFoundError('No such session.');
-        await ctx.services.sessions.revoke(viewer.userId, String(id), 'revoked');
+        await ctx.services.sessions.revoke(viewer.userId, String(id), 'revoked', auditMeta(ctx, viewer));
         return { __typename: 'RevokeSessionSuccess' as const, sessionId: String(id) };
       });
     },
@@ -97,7 +98,7 @@ builder.mutationFields((t) => ({
     description: 'Ends every session but this one. Returns how many ended.',
     resolve: async (_root, _args, ctx) => {
       const viewer = await ctx.requireViewer();
-      return ctx.services.sessions.revokeAllExcept(viewer.userId, viewer.sessionId, 'revoked_others');
+      return ctx.services.sessions.revokeAllExcept(viewer.userId, viewer.sessionId, 'revoked_others', auditMeta(ctx, viewer));
     },
   }),
   revokeAllSessions: t.int({
@@ -106,7 +107,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, _args, ctx) => {
       const viewer = await ctx.requireViewer();
       ctx.services.credentials.requireRecentAuth(viewer);
-      return ctx.services.sessions.revokeAllExcept(viewer.userId, null, 'revoked_all');
+      return ctx.services.sessions.revokeAllExcept(viewer.userId, null, 'revoked_all', auditMeta(ctx, viewer));
     },
   }),
 }));

@@ -22,6 +22,7 @@ import type { Clock } from '../../lib/clock';
 import { addSeconds } from '../../lib/clock';
 import { hmacSha256, randomToken, sha256 } from '../../lib/tokens';
 import type { Kv } from '../../kv/kv';
+import type { AuditMeta, AuditService } from '../audit/audit.service';
 import { users } from '../users/users.table';
 import { refreshTokens, sessions, type SessionRow } from './sessions.table';
 import { InvalidRefreshTokenError, NotFoundError, RefreshTokenReusedError } from './sessions.errors';
@@ -55,21 +56,42 @@ export type RevokeReason =
   | 'password_changed'
   | 'admin';
 
+/** The audit event a new session is recorded under (LOGIN_SUCCEEDED, REAUTHENTICATED, …). */
+export interface SessionEvent {
+  action: 'LOGIN_SUCCEEDED' | 'REAUTHENTICATED' | 'USER_REGISTERED';
+  details?: Record<string, unknown>;
+}
+
 export interface SessionService {
-  create(input: { userId: string; amr: string[]; mfaVerified: boolean; ip: string | null; userAgent: string | null; now: Date }): Promise<IssuedRefresh>;
+  create(input: {
+    userId: string;
+    amr: string[];
+    mfaVerified: boolean;
+    ip: string | null;
+    userAgent: string | null;
+    now: Date;
+    event: SessionEvent;
+  }): Promise<IssuedRefresh>;
   rotate(refreshToken: string, meta: { ip: string | null; userAgent: string | null }): Promise<IssuedRefresh>;
   /** Not revoked: the one kv round trip made for every authenticated request. */
   isActive(sessionId: string): Promise<boolean>;
   get(sessionId: string): Promise<SessionRow | undefined>;
   listActive(userId: string): Promise<SessionRow[]>;
-  revoke(userId: string, sessionId: string, reason: RevokeReason): Promise<void>;
-  revokeAllExcept(userId: string, keepSessionId: string | null, reason: RevokeReason): Promise<number>;
+  revoke(userId: string, sessionId: string, reason: RevokeReason, meta?: AuditMeta): Promise<void>;
+  revokeAllExcept(userId: string, keepSessionId: string | null, reason: RevokeReason, meta?: AuditMeta): Promise<number>;
   /** When the session ends if unused: the earlier of its idle and absolute limits. */
   endsAt(session: SessionRow): Date;
 }
 
-export function createSessionService(deps: { db: Db; kv: Kv; clock: Clock; successorKey: Buffer; settings: SessionSettings }): SessionService {
-  const { db, kv, clock, successorKey, settings } = deps;
+export function createSessionService(deps: {
+  db: Db;
+  kv: Kv;
+  clock: Clock;
+  audit: AuditService;
+  successorKey: Buffer;
+  settings: SessionSettings;
+}): SessionService {
+  const { db, kv, clock, audit, successorKey, settings } = deps;
   const revokedKey = (sid: string) => `revoked:${sid}`;
   const successorOf = (token: string) => REFRESH_PREFIX + hmacSha256(successorKey, token);
   const liveSession = (now: Date) =>
@@ -81,8 +103,16 @@ export function createSessionService(deps: { db: Db; kv: Kv; clock: Clock; succe
     await Promise.all(ids.map((id) => kv.setex(revokedKey(id), settings.accessTokenTtl + 5, '1')));
   }
 
-  async function revokeWhere(tx: Tx, where: ReturnType<typeof and>, now: Date, reason: RevokeReason): Promise<string[]> {
-    const rows = await tx.update(sessions).set({ revokedAt: now, revokedReason: reason }).where(where).returning({ id: sessions.id });
+  /** Revokes and records one SESSION_REVOKED per session, in the caller's transaction. */
+  async function revokeWhere(tx: Tx, where: ReturnType<typeof and>, now: Date, reason: RevokeReason, meta: AuditMeta = {}): Promise<string[]> {
+    const rows = await tx
+      .update(sessions)
+      .set({ revokedAt: now, revokedReason: reason })
+      .where(where)
+      .returning({ id: sessions.id, userId: sessions.userId });
+    for (const row of rows) {
+      await audit.record(tx, { ...meta, action: 'SESSION_REVOKED', userId: row.userId, sessionId: row.id, details: { reason } });
+    }
     return rows.map((r) => r.id);
   }
 
@@ -94,7 +124,7 @@ export function createSessionService(deps: { db: Db; kv: Kv; clock: Clock; succe
   }
 
   return {
-    async create({ userId, amr, mfaVerified, ip, userAgent, now }) {
+    async create({ userId, amr, mfaVerified, ip, userAgent, now, event }) {
       const refreshToken = REFRESH_PREFIX + randomToken(32);
       const { session, expiresAt, evicted } = await db.transaction(async (tx) => {
         // One login at a time per user, so the session limit holds under concurrent logins.
@@ -105,7 +135,7 @@ export function createSessionService(deps: { db: Db; kv: Kv; clock: Clock; succe
           .where(and(eq(sessions.userId, userId), liveSession(now)))
           .orderBy(desc(sessions.lastActiveAt), desc(sessions.createdAt));
         const overflow = active.slice(settings.maxSessionsPerUser - 1).map((s) => s.id);
-        const evicted = overflow.length > 0 ? await revokeWhere(tx, inArray(sessions.id, overflow), now, 'session_limit') : [];
+        const evicted = overflow.length > 0 ? await revokeWhere(tx, inArray(sessions.id, overflow), now, 'session_limit', { ip, userAgent }) : [];
         const [session] = await tx
           .insert(sessions)
           .values({
@@ -123,13 +153,14 @@ export function createSessionService(deps: { db: Db; kv: Kv; clock: Clock; succe
           })
           .returning();
         const { expiresAt } = await insertRefresh(tx, session!.id, refreshToken, now, session!);
+        await audit.record(tx, { action: event.action, userId, actorUserId: userId, sessionId: session!.id, ip, userAgent, details: event.details });
         return { session: session!, expiresAt, evicted };
       });
       await publishRevocations(evicted);
       return { session, refreshToken, refreshTokenExpiresAt: expiresAt };
     },
 
-    async rotate(presented, meta) {
+    async rotate(presented, rotateMeta) {
       const now = clock.now();
       if (!presented.startsWith(REFRESH_PREFIX) || presented.length > 200) throw new InvalidRefreshTokenError();
       const hash = sha256(presented);
@@ -151,8 +182,8 @@ export function createSessionService(deps: { db: Db; kv: Kv; clock: Clock; succe
             .set({
               lastActiveAt: now,
               idleExpiresAt: new Date(Math.min(addSeconds(now, settings.refreshTokenTtl).getTime(), session.expiresAt.getTime())),
-              ipAddress: meta.ip ?? session.ipAddress,
-              userAgent: meta.userAgent?.slice(0, 512) ?? session.userAgent,
+              ipAddress: rotateMeta.ip ?? session.ipAddress,
+              userAgent: rotateMeta.userAgent?.slice(0, 512) ?? session.userAgent,
             })
             .where(eq(sessions.id, session.id))
             .returning();
@@ -177,7 +208,9 @@ export function createSessionService(deps: { db: Db; kv: Kv; clock: Clock; succe
             return { kind: 'rotated' as const, session: known.session, refreshToken: successor, expiresAt: next.expiresAt };
           }
         }
-        const revoked = await revokeWhere(tx, eq(sessions.id, known.session.id), now, 'refresh_token_reused');
+        const meta = { ip: rotateMeta.ip, userAgent: rotateMeta.userAgent };
+        await audit.record(tx, { ...meta, action: 'REFRESH_TOKEN_REUSED', success: false, userId: known.session.userId, sessionId: known.session.id });
+        const revoked = await revokeWhere(tx, eq(sessions.id, known.session.id), now, 'refresh_token_reused', meta);
         return { kind: 'reused' as const, revoked, sessionId: known.session.id, userId: known.session.userId };
       });
 
@@ -208,17 +241,17 @@ export function createSessionService(deps: { db: Db; kv: Kv; clock: Clock; succe
         .orderBy(desc(sessions.lastActiveAt), asc(sessions.id));
     },
 
-    async revoke(userId, sessionId, reason) {
+    async revoke(userId, sessionId, reason, meta) {
       const now = clock.now();
       // Someone else's id and an unknown id take the same path and give the same answer.
       const ids = await db.transaction((tx) =>
-        revokeWhere(tx, and(eq(sessions.id, sessionId), eq(sessions.userId, userId), liveSession(now)), now, reason),
+        revokeWhere(tx, and(eq(sessions.id, sessionId), eq(sessions.userId, userId), liveSession(now)), now, reason, meta),
       );
       if (ids.length === 0) throw new NotFoundError('No such session.');
       await publishRevocations(ids);
     },
 
-    async revokeAllExcept(userId, keepSessionId, reason) {
+    async revokeAllExcept(userId, keepSessionId, reason, meta) {
       const now = clock.now();
       const ids = await db.transaction((tx) =>
         revokeWhere(
@@ -226,6 +259,7 @@ export function createSessionService(deps: { db: Db; kv: Kv; clock: Clock; succe
           and(eq(sessions.userId, userId), liveSession(now), keepSessionId ? ne(sessions.id, keepSessionId) : sql`true`),
           now,
           reason,
+          meta,
         ),
       );
       await publishRevocations(ids);

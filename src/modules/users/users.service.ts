@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client';
+import type { Db } from '../../db/client';
+import type { AuditEvent, AuditMeta, AuditService } from '../audit/audit.service';
 import type { Clock } from '../../lib/clock';
 import { BadInputError } from '../../lib/bad-input';
 import { passwordProblems } from '../auth/password-policy';
@@ -17,19 +18,20 @@ const MAX_DISPLAY_NAME = 100;
 const UNSAFE_IN_NAME = /[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/u;
 
 export interface UserService {
-  create(input: { email: string; password: string; displayName?: string | null; roles?: string[] }, tx?: Tx): Promise<UserRow>;
-  findById(id: string, tx?: Db | Tx): Promise<UserRow | undefined>;
+  create(input: { email: string; password: string; displayName?: string | null; roles?: string[]; via?: 'register' | 'bootstrap' | 'cli' }, meta?: AuditMeta): Promise<UserRow>;
+  findById(id: string): Promise<UserRow | undefined>;
   findByEmail(email: string): Promise<UserRow | undefined>;
-  setPasswordHash(id: string, hash: string): Promise<void>;
+  /** With `event`, the change is recorded in the audit log in the same transaction. */
+  setPasswordHash(id: string, hash: string, event?: Omit<AuditEvent, 'userId'>): Promise<void>;
   /** Creates the admin when no account has that e-mail; never overwrites an existing one. */
-  ensureAdmin(email: string, password: string): Promise<'created' | 'exists'>;
+  ensureAdmin(email: string, password: string, via: 'bootstrap' | 'cli'): Promise<'created' | 'exists'>;
 }
 
-export function createUserService(deps: { db: Db; clock: Clock; hasher: PasswordHasher; passwordMinLength: number }): UserService {
-  const { db, clock, hasher } = deps;
+export function createUserService(deps: { db: Db; clock: Clock; audit: AuditService; hasher: PasswordHasher; passwordMinLength: number }): UserService {
+  const { db, clock, audit, hasher } = deps;
 
   const service: UserService = {
-    async create(input, tx) {
+    async create(input, meta = {}) {
       const email = normalizeEmail(input.email);
       const problem = emailProblem(email);
       if (problem) throw new BadInputError(problem, 'email');
@@ -45,18 +47,21 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
       const passwordHash = await hasher.hash(input.password);
       const now = clock.now();
       try {
-        const [row] = await (tx ?? db)
-          .insert(users)
-          .values({ id: randomUUID(), email, displayName, passwordHash, roles: input.roles ?? ['USER'], createdAt: now, updatedAt: now })
-          .returning();
-        return row!;
+        return await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(users)
+            .values({ id: randomUUID(), email, displayName, passwordHash, roles: input.roles ?? ['USER'], createdAt: now, updatedAt: now })
+            .returning();
+          await audit.record(tx, { ...meta, action: 'USER_REGISTERED', userId: row!.id, details: { roles: row!.roles, via: input.via ?? 'register' } });
+          return row!;
+        });
       } catch (error) {
         if (isUniqueViolation(error)) throw new EmailTakenError();
         throw error;
       }
     },
-    async findById(id, tx) {
-      const [row] = await (tx ?? db).select().from(users).where(eq(users.id, id));
+    async findById(id) {
+      const [row] = await db.select().from(users).where(eq(users.id, id));
       return row;
     },
     async findByEmail(email) {
@@ -66,13 +71,16 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
       const [row] = await db.select().from(users).where(eq(users.email, normalized));
       return row;
     },
-    async setPasswordHash(id, hash) {
-      await db.update(users).set({ passwordHash: hash, updatedAt: clock.now() }).where(eq(users.id, id));
+    async setPasswordHash(id, hash, event) {
+      await db.transaction(async (tx) => {
+        await tx.update(users).set({ passwordHash: hash, updatedAt: clock.now() }).where(eq(users.id, id));
+        if (event) await audit.record(tx, { ...event, userId: id });
+      });
     },
-    async ensureAdmin(email, password) {
+    async ensureAdmin(email, password, via) {
       if (await service.findByEmail(email)) return 'exists';
       try {
-        await service.create({ email, password, displayName: 'Administrator', roles: ['USER', 'ADMIN'] });
+        await service.create({ email, password, displayName: 'Administrator', roles: ['USER', 'ADMIN'], via });
         return 'created';
       } catch (error) {
         if (error instanceof EmailTakenError) return 'exists'; // another instance won the race

@@ -1,0 +1,241 @@
+/**
+ * The tamper-evident audit log.
+ *
+ * - Every entry is written in the transaction of the change it describes (`record(tx, …)`).
+ * - Order: appends take a transaction-scoped advisory lock, read the last entry and write the
+ *   next `seq`, so concurrent writers form one chain in commit order, on every instance.
+ * - Tamper evidence: hash = SHA-256 over the entry's canonical content and the previous hash.
+ *   Altering, removing or reordering entries breaks the recomputation at the first affected seq.
+ * - Secrets never enter: details pass a per-action allow-list; anything else is dropped.
+ * - Retention deletes a prefix of the chain and keeps an anchor (the last deleted seq and hash),
+ *   so what remains still verifies.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, max, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client';
+import type { Clock } from '../../lib/clock';
+import { addSeconds } from '../../lib/clock';
+import { auditAnchors, auditLogs, type AuditLogRow } from './audit.table';
+
+export type { AuditLogRow };
+
+/** What each action may carry in `details`. Nothing outside this list is stored. */
+const DETAIL_KEYS = {
+  USER_REGISTERED: ['roles', 'via'],
+  LOGIN_SUCCEEDED: ['method'],
+  LOGIN_FAILED: ['reason', 'email', 'method'],
+  SESSION_REVOKED: ['reason'],
+  REFRESH_TOKEN_REUSED: [],
+  REAUTHENTICATED: ['method', 'previousSessionId'],
+  PASSWORD_CHANGED: [],
+  MFA_ENROLLMENT_STARTED: [],
+  MFA_ENABLED: ['method'],
+  MFA_DISABLED: ['trustedDevicesRevoked'],
+  MFA_CODE_FAILED: ['method', 'reason'],
+  BACKUP_CODE_USED: ['remaining'],
+  BACKUP_CODES_REGENERATED: ['count'],
+  ACCOUNT_LOCKED: ['scope', 'lockedUntil', 'failures'],
+  TRUSTED_DEVICE_ADDED: ['trustedDeviceId', 'expiresAt'],
+  TRUSTED_DEVICE_REVOKED: ['trustedDeviceId', 'reason'],
+  SIGNING_KEY_ROTATED: ['kid', 'activatesAt'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type AuditAction = keyof typeof DETAIL_KEYS;
+export const AUDIT_ACTIONS = Object.keys(DETAIL_KEYS) as AuditAction[];
+
+/** Who and where: filled from the request by the GraphQL layer, passed down to services. */
+export interface AuditMeta {
+  ip?: string | null;
+  userAgent?: string | null;
+  actorUserId?: string | null;
+  sessionId?: string | null;
+  apiKeyId?: string | null;
+}
+
+export interface AuditEvent extends AuditMeta {
+  action: AuditAction;
+  success?: boolean;
+  userId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  userId?: string | null;
+  actions?: string[] | null;
+  success?: boolean | null;
+  from?: Date | null;
+  to?: Date | null;
+  ipAddress?: string | null;
+}
+
+export interface ChainReport {
+  valid: boolean;
+  entriesChecked: number;
+  firstBrokenSeq: number | null;
+  problem: 'ALTERED' | 'MISSING' | 'OUT_OF_ORDER' | null;
+}
+
+export interface AuditService {
+  /** Inside the caller's transaction: the entry commits or rolls back with the change. */
+  record(tx: Tx, event: AuditEvent): Promise<void>;
+  /** An event that changes nothing else (a failed login): a transaction of its own. */
+  log(event: AuditEvent): Promise<void>;
+  list(filter: AuditFilter, page: { first: number; afterSeq: number | null }): Promise<{ rows: AuditLogRow[]; hasNextPage: boolean }>;
+  /** Every matching entry, oldest first, in batches (for streaming exports). */
+  scan(filter: AuditFilter, batchSize?: number): AsyncGenerator<AuditLogRow>;
+  verifyChain(): Promise<ChainReport>;
+  /** Deletes entries older than the retention period; returns how many. */
+  purge(): Promise<number>;
+}
+
+const GENESIS = '0'.repeat(64);
+// Any constant: it only has to be the same for every instance.
+const AUDIT_LOCK_ID = 727_200;
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function entryHash(e: Omit<AuditLogRow, 'hash'>): string {
+  const content = canonical([
+    'v1',
+    e.seq,
+    e.id,
+    e.occurredAt.toISOString(),
+    e.action,
+    e.success,
+    e.actorUserId,
+    e.userId,
+    e.ipAddress,
+    e.userAgent,
+    e.sessionId,
+    e.apiKeyId,
+    e.details,
+    e.prevHash,
+  ]);
+  return createHash('sha256').update(content, 'utf8').digest('hex');
+}
+
+function allowedDetails(action: AuditAction, details: Record<string, unknown> = {}): Record<string, unknown> {
+  const allowed: readonly string[] = DETAIL_KEYS[action];
+  const out: Record<string, unknown> = {};
+  for (const key of allowed) {
+    const v = details[key];
+    if (v === undefined) continue;
+    out[key] = v instanceof Date ? v.toISOString() : v;
+  }
+  return out;
+}
+
+export function createAuditService(deps: { db: Db; clock: Clock; retentionDays: number }): AuditService {
+  const { db, clock } = deps;
+
+  const where = (f: AuditFilter): SQL | undefined =>
+    and(
+      f.userId ? eq(auditLogs.userId, f.userId) : undefined,
+      f.actions?.length ? inArray(auditLogs.action, f.actions) : undefined,
+      f.success != null ? eq(auditLogs.success, f.success) : undefined,
+      f.from ? gte(auditLogs.occurredAt, f.from) : undefined,
+      f.to ? lte(auditLogs.occurredAt, f.to) : undefined,
+      f.ipAddress ? eq(auditLogs.ipAddress, f.ipAddress) : undefined,
+    );
+
+  async function append(tx: Tx, event: AuditEvent) {
+    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_ID})`);
+    const [last] = await tx.select({ seq: auditLogs.seq, hash: auditLogs.hash }).from(auditLogs).orderBy(desc(auditLogs.seq)).limit(1);
+    const [anchor] = last ? [] : await tx.select().from(auditAnchors).orderBy(desc(auditAnchors.seq)).limit(1);
+    const entry = {
+      seq: (last?.seq ?? anchor?.seq ?? 0) + 1,
+      id: randomUUID(),
+      occurredAt: clock.now(),
+      action: event.action,
+      success: event.success ?? true,
+      actorUserId: event.actorUserId ?? null,
+      userId: event.userId ?? null,
+      ipAddress: event.ip ?? null,
+      userAgent: event.userAgent?.slice(0, 512) ?? null,
+      sessionId: event.sessionId ?? null,
+      apiKeyId: event.apiKeyId ?? null,
+      details: allowedDetails(event.action, event.details),
+      prevHash: last?.hash ?? anchor?.hash ?? GENESIS,
+    };
+    await tx.insert(auditLogs).values({ ...entry, hash: entryHash(entry) });
+  }
+
+  return {
+    record: append,
+    log: (event) => db.transaction((tx) => append(tx, event)),
+
+    async list(filter, { first, afterSeq }) {
+      const rows = await db
+        .select()
+        .from(auditLogs)
+        .where(and(where(filter), afterSeq !== null ? lt(auditLogs.seq, afterSeq) : undefined))
+        .orderBy(desc(auditLogs.seq))
+        .limit(first + 1);
+      return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+    },
+
+    async *scan(filter, batchSize = 500) {
+      let after = 0;
+      for (;;) {
+        const rows = await db
+          .select()
+          .from(auditLogs)
+          .where(and(where(filter), gt(auditLogs.seq, after)))
+          .orderBy(asc(auditLogs.seq))
+          .limit(batchSize);
+        yield* rows;
+        if (rows.length < batchSize) return;
+        after = rows[rows.length - 1]!.seq;
+      }
+    },
+
+    async verifyChain() {
+      const [anchor] = await db.select().from(auditAnchors).orderBy(desc(auditAnchors.seq)).limit(1);
+      let expectedSeq = (anchor?.seq ?? 0) + 1;
+      let prev = anchor?.hash ?? GENESIS;
+      let checked = 0;
+      const broken = (seq: number, problem: ChainReport['problem']): ChainReport => ({ valid: false, entriesChecked: checked, firstBrokenSeq: seq, problem });
+      for (let after = anchor?.seq ?? 0; ; ) {
+        const rows = await db.select().from(auditLogs).where(gt(auditLogs.seq, after)).orderBy(asc(auditLogs.seq)).limit(1000);
+        for (const row of rows) {
+          if (row.seq !== expectedSeq) return broken(expectedSeq, 'MISSING');
+          if (row.prevHash !== prev) return broken(row.seq, 'OUT_OF_ORDER');
+          if (entryHash(row) !== row.hash) return broken(row.seq, 'ALTERED');
+          prev = row.hash;
+          expectedSeq++;
+          checked++;
+        }
+        if (rows.length < 1000) break;
+        after = rows[rows.length - 1]!.seq;
+      }
+      return { valid: true, entriesChecked: checked, firstBrokenSeq: null, problem: null };
+    },
+
+    async purge() {
+      const cutoff = addSeconds(clock.now(), -deps.retentionDays * 86400);
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_ID})`);
+        // Only a prefix of the chain goes: everything before the first entry still within retention.
+        const [keep] = await tx.select({ seq: sql<number | null>`min(${auditLogs.seq})` }).from(auditLogs).where(gte(auditLogs.occurredAt, cutoff));
+        const [top] = await tx.select({ seq: max(auditLogs.seq) }).from(auditLogs);
+        const lastToDelete = keep?.seq != null ? Number(keep.seq) - 1 : top?.seq ?? null;
+        if (lastToDelete === null) return 0;
+        const [boundary] = await tx.select().from(auditLogs).where(eq(auditLogs.seq, lastToDelete));
+        if (!boundary) return 0;
+        await tx.execute(sql`set local idp.audit_purge = 'on'`);
+        const deleted = await tx.delete(auditLogs).where(lte(auditLogs.seq, lastToDelete)).returning({ seq: auditLogs.seq });
+        await tx.insert(auditAnchors).values({ seq: boundary.seq, hash: boundary.hash, createdAt: clock.now() }).onConflictDoNothing();
+        return deleted.length;
+      });
+    },
+  };
+}
