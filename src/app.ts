@@ -13,6 +13,7 @@ import { schema } from './graphql/schema';
 import { requestIdOf, useRequestLog } from './http/use-request-id';
 import { useRoutes } from './http/use-routes';
 import { useOncePerDocument } from './graphql/use-once-per-document';
+import { useAuditExport } from './modules/audit/use-audit-export';
 import { BadInputError } from './lib/bad-input';
 import { DomainError } from './lib/errors';
 import { clientIp } from './lib/ip';
@@ -91,6 +92,7 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
       useCookies(),
       useRoutes({ jwks: () => services.keys.jwks(), readiness }),
       useOncePerDocument(),
+      useAuditExport(services),
       usePrometheus({
         registry: metrics.registry,
         endpoint: '/metrics',

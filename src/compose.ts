@@ -15,9 +15,13 @@ export interface Composed {
   services: Services;
   metrics: Metrics;
   app: App;
+  /** Background work of a running server: key reloads, and the audit retention purge daily. */
+  startJobs(): void;
   /** Stops timers and closes the database and Redis (the HTTP server is closed separately). */
   close(): Promise<void>;
 }
+
+const DAY_MS = 86_400_000;
 
 export async function compose(config: Config, overrides: { clock?: Clock } = {}): Promise<Composed> {
   const metrics = createMetrics();
@@ -36,14 +40,27 @@ export async function compose(config: Config, overrides: { clock?: Clock } = {})
     metrics,
     readiness: { database: () => deps.database.ping(), ...(deps.redis ? { redis: () => deps.kv.ping() } : {}) },
   });
+  let retention: NodeJS.Timeout | undefined;
+  const purge = () =>
+    services.audit
+      .purge()
+      .then((n) => n > 0 && deps.logger.info({ deleted: n, retentionDays: config.auditRetentionDays }, 'audit retention purge'))
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'audit retention purge failed'));
   return {
     config,
     deps,
     services,
     metrics,
     app,
+    startJobs() {
+      services.keys.start();
+      void purge();
+      retention = setInterval(() => void purge(), DAY_MS);
+      retention.unref();
+    },
     async close() {
       services.keys.stop();
+      if (retention) clearInterval(retention);
       await deps.close();
     },
   };

@@ -54,6 +54,30 @@ export function bearerFrom(header: string | null | undefined): string | undefine
   return m ? m[1] : '';
 }
 
+/** Who the Authorization header says is calling: null without one, UNAUTHENTICATED when bad. */
+export async function authenticate(services: Services, authorization: string | null | undefined): Promise<Viewer | null> {
+  const token = bearerFrom(authorization);
+  if (token === undefined) return null;
+  if (token === '') throw unauthenticated('The Authorization header must be "Bearer <token>".', 'INVALID_TOKEN');
+  try {
+    const claims = await services.accessTokens.verify(token);
+    if (!(await services.sessions.isActive(claims.sid))) {
+      throw unauthenticated('The session behind this access token has ended.', 'SESSION_REVOKED');
+    }
+    return {
+      kind: 'session',
+      userId: claims.sub,
+      sessionId: claims.sid,
+      scopes: claims.scopes,
+      amr: claims.amr,
+      authTime: new Date(claims.authTime * 1000),
+    };
+  } catch (error) {
+    if (error instanceof AccessTokenError) throw unauthenticated(error.message, error.reason);
+    throw error;
+  }
+}
+
 export function createContext(input: {
   services: Services;
   config: Config;
@@ -62,31 +86,8 @@ export function createContext(input: {
   info: RequestInfo;
   authorization: string | null | undefined;
 }): Context {
-  const { services } = input;
   let resolved: Promise<Viewer | null> | undefined;
-  const resolveViewer = async (): Promise<Viewer | null> => {
-    const token = bearerFrom(input.authorization);
-    if (token === undefined) return null;
-    if (token === '') throw unauthenticated('The Authorization header must be "Bearer <token>".', 'INVALID_TOKEN');
-    try {
-      const claims = await services.accessTokens.verify(token);
-      if (!(await services.sessions.isActive(claims.sid))) {
-        throw unauthenticated('The session behind this access token has ended.', 'SESSION_REVOKED');
-      }
-      return {
-        kind: 'session',
-        userId: claims.sub,
-        sessionId: claims.sid,
-        scopes: claims.scopes,
-        amr: claims.amr,
-        authTime: new Date(claims.authTime * 1000),
-      };
-    } catch (error) {
-      if (error instanceof AccessTokenError) throw unauthenticated(error.message, error.reason);
-      throw error;
-    }
-  };
-  const viewer = () => (resolved ??= resolveViewer());
+  const viewer = () => (resolved ??= authenticate(input.services, input.authorization));
   return {
     ...input,
     viewer,

@@ -16,7 +16,7 @@ try {
 
 const service = await compose(config);
 const { logger } = service.deps;
-service.services.keys.start();
+service.startJobs();
 const server = await startServer(service.app, { host: config.host, port: config.port });
 logger.info(
   { url: server.url, database: service.deps.database.kind, kv: service.deps.kv.kind, publicUrl: config.publicUrl },

@@ -55,5 +55,5 @@ export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOut
     reauthWindow: config.reauthWindow,
     passwordMinLength: config.passwordMinLength,
   });
-  return { hasher, keys, accessTokens, audit, users, sessions, auth, credentials, mfa, trustedDevices };
+  return { clock, hasher, keys, accessTokens, audit, users, sessions, auth, credentials, mfa, trustedDevices };
 }

@@ -6,6 +6,7 @@ import '../modules/sessions/sessions.graphql';
 import '../modules/auth/auth.graphql';
 import '../modules/mfa/mfa.graphql';
 import '../modules/auth/credentials.graphql';
+import '../modules/audit/audit.graphql';
 
 const authDirective = new GraphQLDirective({
   name: 'auth',

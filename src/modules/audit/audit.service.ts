@@ -72,6 +72,8 @@ export interface ChainReport {
   valid: boolean;
   entriesChecked: number;
   firstBrokenSeq: number | null;
+  /** The id of the entry at that position, when one is there. */
+  firstBrokenId: string | null;
   problem: 'ALTERED' | 'MISSING' | 'OUT_OF_ORDER' | null;
 }
 
@@ -86,6 +88,7 @@ export interface AuditService {
   verifyChain(): Promise<ChainReport>;
   /** Deletes entries older than the retention period; returns how many. */
   purge(): Promise<number>;
+  count(action: AuditAction, since: Date, success?: boolean): Promise<number>;
 }
 
 const GENESIS = '0'.repeat(64);
@@ -203,13 +206,19 @@ export function createAuditService(deps: { db: Db; clock: Clock; retentionDays: 
       let expectedSeq = (anchor?.seq ?? 0) + 1;
       let prev = anchor?.hash ?? GENESIS;
       let checked = 0;
-      const broken = (seq: number, problem: ChainReport['problem']): ChainReport => ({ valid: false, entriesChecked: checked, firstBrokenSeq: seq, problem });
+      const broken = (seq: number, problem: ChainReport['problem'], id: string | null): ChainReport => ({
+        valid: false,
+        entriesChecked: checked,
+        firstBrokenSeq: seq,
+        firstBrokenId: id,
+        problem,
+      });
       for (let after = anchor?.seq ?? 0; ; ) {
         const rows = await db.select().from(auditLogs).where(gt(auditLogs.seq, after)).orderBy(asc(auditLogs.seq)).limit(1000);
         for (const row of rows) {
-          if (row.seq !== expectedSeq) return broken(expectedSeq, 'MISSING');
-          if (row.prevHash !== prev) return broken(row.seq, 'OUT_OF_ORDER');
-          if (entryHash(row) !== row.hash) return broken(row.seq, 'ALTERED');
+          if (row.seq !== expectedSeq) return broken(expectedSeq, 'MISSING', null);
+          if (entryHash(row) !== row.hash) return broken(row.seq, 'ALTERED', row.id);
+          if (row.prevHash !== prev) return broken(row.seq, 'OUT_OF_ORDER', row.id);
           prev = row.hash;
           expectedSeq++;
           checked++;
@@ -217,7 +226,15 @@ export function createAuditService(deps: { db: Db; clock: Clock; retentionDays: 
         if (rows.length < 1000) break;
         after = rows[rows.length - 1]!.seq;
       }
-      return { valid: true, entriesChecked: checked, firstBrokenSeq: null, problem: null };
+      return { valid: true, entriesChecked: checked, firstBrokenSeq: null, firstBrokenId: null, problem: null };
+    },
+
+    async count(action, since, success) {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(auditLogs)
+        .where(and(eq(auditLogs.action, action), gte(auditLogs.occurredAt, since), success != null ? eq(auditLogs.success, success) : undefined));
+      return row?.n ?? 0;
     },
 
     async purge() {

@@ -49,6 +49,8 @@ export interface MfaService {
   checkCode(userId: string, code: string, meta?: AuditMeta): Promise<SecondFactor>;
   regenerateBackupCodes(userId: string, meta?: AuditMeta): Promise<string[]>;
   disable(userId: string, meta?: AuditMeta & { trustedDevicesRevoked?: number }): Promise<void>;
+  /** For the security overview: accounts with MFA on, and MFA steps locked right now. */
+  counts(): Promise<{ enabled: number; locked: number }>;
 }
 
 export function createMfaService(deps: {
@@ -235,6 +237,17 @@ export function createMfaService(deps: {
         await audit.record(tx, { ...meta, action: 'BACKUP_CODES_REGENERATED', userId, details: { count: rows.length } });
       });
       return codes;
+    },
+
+    async counts() {
+      const now = clock.now();
+      const [row] = await db
+        .select({
+          enabled: sql<number>`count(*) filter (where ${mfaTotp.enabledAt} is not null)::int`,
+          locked: sql<number>`count(*) filter (where ${mfaTotp.lockedUntil} > ${now.toISOString()}::timestamptz)::int`,
+        })
+        .from(mfaTotp);
+      return { enabled: row?.enabled ?? 0, locked: row?.locked ?? 0 };
     },
 
     async disable(userId, meta = {}) {

@@ -79,6 +79,7 @@ export interface SessionService {
   listActive(userId: string): Promise<SessionRow[]>;
   revoke(userId: string, sessionId: string, reason: RevokeReason, meta?: AuditMeta): Promise<void>;
   revokeAllExcept(userId: string, keepSessionId: string | null, reason: RevokeReason, meta?: AuditMeta): Promise<number>;
+  countActive(): Promise<number>;
   /** When the session ends if unused: the earlier of its idle and absolute limits. */
   endsAt(session: SessionRow): Date;
 }
@@ -264,6 +265,11 @@ export function createSessionService(deps: {
       );
       await publishRevocations(ids);
       return ids.length;
+    },
+
+    async countActive() {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(sessions).where(liveSession(clock.now()));
+      return row?.n ?? 0;
     },
 
     endsAt: (session) => (session.idleExpiresAt < session.expiresAt ? session.idleExpiresAt : session.expiresAt),

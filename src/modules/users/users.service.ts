@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { AuditEvent, AuditMeta, AuditService } from '../audit/audit.service';
 import type { Clock } from '../../lib/clock';
@@ -23,6 +23,7 @@ export interface UserService {
   findByEmail(email: string): Promise<UserRow | undefined>;
   /** With `event`, the change is recorded in the audit log in the same transaction. */
   setPasswordHash(id: string, hash: string, event?: Omit<AuditEvent, 'userId'>): Promise<void>;
+  count(): Promise<number>;
   /** Creates the admin when no account has that e-mail; never overwrites an existing one. */
   ensureAdmin(email: string, password: string, via: 'bootstrap' | 'cli'): Promise<'created' | 'exists'>;
 }
@@ -76,6 +77,10 @@ export function createUserService(deps: { db: Db; clock: Clock; audit: AuditServ
         await tx.update(users).set({ passwordHash: hash, updatedAt: clock.now() }).where(eq(users.id, id));
         if (event) await audit.record(tx, { ...event, userId: id });
       });
+    },
+    async count() {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(isNull(users.disabledAt));
+      return row?.n ?? 0;
     },
     async ensureAdmin(email, password, via) {
       if (await service.findByEmail(email)) return 'exists';
