@@ -22,6 +22,7 @@ type Documents = {
     "\n  mutation MgmtDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtDisableMfaDocument,
     "\n  mutation MgmtRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtRegenerateBackupCodesDocument,
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtReauthenticateDocument,
+    "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": typeof types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": typeof types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ConfirmMfaDocument,
@@ -46,6 +47,7 @@ const documents: Documents = {
     "\n  mutation MgmtDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtDisableMfaDocument,
     "\n  mutation MgmtRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtRegenerateBackupCodesDocument,
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtReauthenticateDocument,
+    "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.ConfirmMfaDocument,
@@ -91,6 +93,10 @@ export function graphql(source: "\n  mutation MgmtRegenerateBackupCodes($input: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').MgmtReauthenticateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n"): typeof import('./graphql').TamperVerifyChainDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,14 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AuditChainProblem =
+  /** The entry’s content no longer matches its hash. */
+  | 'ALTERED'
+  /** An entry was removed. */
+  | 'MISSING'
+  /** Entries were reordered or replaced. */
+  | 'OUT_OF_ORDER';
+
 export type ChangePasswordInput = {
   currentPassword: string;
   newPassword: string;
@@ -173,6 +181,11 @@ export type MgmtReauthenticateMutation = { reauthenticate:
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
     | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
    };
+
+export type TamperVerifyChainQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TamperVerifyChainQuery = { verifyAuditChain: { valid: boolean, entriesChecked: number, firstBrokenPosition: string | null, firstBrokenId: string | null, problem: AuditChainProblem | null } };
 
 export type BadInputRegisterMutationVariables = Exact<{
   input: RegisterInput;
@@ -431,6 +444,17 @@ export const MgmtReauthenticateDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MgmtReauthenticateMutation, MgmtReauthenticateMutationVariables>;
+export const TamperVerifyChainDocument = new TypedDocumentString(`
+    query TamperVerifyChain {
+  verifyAuditChain {
+    valid
+    entriesChecked
+    firstBrokenPosition
+    firstBrokenId
+    problem
+  }
+}
+    `) as unknown as TypedDocumentString<TamperVerifyChainQuery, TamperVerifyChainQueryVariables>;
 export const BadInputRegisterDocument = new TypedDocumentString(`
     mutation BadInputRegister($input: RegisterInput!) {
   register(input: $input) {
