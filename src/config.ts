@@ -65,6 +65,7 @@ export interface Config {
   };
   /** seconds: how recent an authentication sensitive mutations require */
   reauthWindow: number;
+  alerts: { failedLoginsPerAccount: number; failedLoginsPerIp: number; window: number };
   introspection: boolean;
   logLevel: string;
 }
@@ -193,6 +194,11 @@ export function parseConfig(env: Env): Config {
       trustedDeviceTtl: duration('TRUSTED_DEVICE_TTL', '30d', 60),
     },
     reauthWindow: duration('REAUTH_WINDOW', '10m', 30),
+    alerts: {
+      failedLoginsPerAccount: int('ALERT_FAILED_LOGINS_PER_ACCOUNT', 5, 1, 10000),
+      failedLoginsPerIp: int('ALERT_FAILED_LOGINS_PER_IP', 20, 1, 100000),
+      window: duration('ALERT_FAILED_LOGIN_WINDOW', '15m', 10),
+    },
     introspection: bool('GRAPHQL_INTROSPECTION', !production),
     logLevel: str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };

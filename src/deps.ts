@@ -13,6 +13,7 @@ import { createMemoryKv, createRedisClient, createRedisKv, type Kv } from './kv/
 import { systemClock, type Clock } from './lib/clock';
 import { createSealer, type Sealer } from './lib/crypto';
 import { createLogger, type Logger } from './logger';
+import { createPubsub, type Pubsub } from './pubsub';
 
 export interface Deps {
   config: Config;
@@ -21,6 +22,7 @@ export interface Deps {
   database: Database;
   kv: Kv;
   redis: Redis | undefined;
+  pubsub: Pubsub;
   sealer: Sealer;
   close(): Promise<void>;
 }
@@ -33,6 +35,10 @@ export async function createDeps(config: Config, overrides: { clock?: Clock; log
   const redis = config.redisUrl ? createRedisClient(config.redisUrl, config.redisKeyPrefix) : undefined;
   redis?.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
   const kv = redis ? createRedisKv(redis) : createMemoryKv(clock);
+  // A connection in subscriber mode can do nothing else: it gets its own.
+  const redisSubscriber = config.redisUrl ? createRedisClient(config.redisUrl, '') : undefined;
+  redisSubscriber?.on('error', (error) => logger.warn({ err: error.message }, 'redis subscriber error'));
+  const pubsub = createPubsub({ redis: redis && redisSubscriber ? { publish: redis, subscribe: redisSubscriber } : undefined, prefix: config.redisKeyPrefix });
   return {
     config,
     clock,
@@ -40,9 +46,10 @@ export async function createDeps(config: Config, overrides: { clock?: Clock; log
     database,
     kv,
     redis,
+    pubsub,
     sealer,
     async close() {
-      await Promise.allSettled([database.close(), kv.close()]);
+      await Promise.allSettled([database.close(), kv.close(), redisSubscriber?.quit()]);
     },
   };
 }

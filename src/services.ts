@@ -12,6 +12,7 @@ import { createKeyService } from './modules/keys/keys.service';
 import { createSessionService } from './modules/sessions/sessions.service';
 import { createUserService } from './modules/users/users.service';
 import { createAuditService } from './modules/audit/audit.service';
+import { createAlertService } from './modules/alerts/alerts.service';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -19,7 +20,8 @@ export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOut
   const { config, clock, sealer, kv } = deps;
   const db = deps.database.db;
   const hasher = createPasswordHasher(config.argon2, config.argon2Concurrency);
-  const audit = createAuditService({ db, clock, retentionDays: config.auditRetentionDays });
+  const alerts = createAlertService({ db, clock, pubsub: deps.pubsub, settings: config.alerts });
+  const audit = createAuditService({ db, clock, retentionDays: config.auditRetentionDays, afterAppend: alerts.evaluate });
   const keys = createKeyService({ db, sealer, clock, audit, accessTokenTtl: config.accessTokenTtl });
   const accessTokens = createAccessTokenService({ keys, clock, issuer: config.publicUrl, audience: config.tokenAudience, ttl: config.accessTokenTtl });
   const users = createUserService({ db, clock, audit, hasher, passwordMinLength: config.passwordMinLength });
@@ -28,6 +30,7 @@ export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOut
     kv,
     clock,
     audit,
+    onRevoked: (sessionId) => deps.pubsub.publish('sessionRevoked', sessionId),
     successorKey: sealer.derive('refresh-token-successor'),
     settings: {
       accessTokenTtl: config.accessTokenTtl,
@@ -55,5 +58,5 @@ export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOut
     reauthWindow: config.reauthWindow,
     passwordMinLength: config.passwordMinLength,
   });
-  return { clock, hasher, keys, accessTokens, audit, users, sessions, auth, credentials, mfa, trustedDevices };
+  return { clock, pubsub: deps.pubsub, hasher, keys, accessTokens, audit, alerts, users, sessions, auth, credentials, mfa, trustedDevices };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as tables from './tables';
+import { withAfterCommit } from './after-commit';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof tables>;
 /** A transaction handle; services accept `Db | Tx` where a caller may already hold one. */
@@ -33,7 +34,7 @@ export async function createDatabase(opts: { databaseUrl?: string; dataDir: stri
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
     const client = postgres(opts.databaseUrl, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10 });
-    const db = drizzle(client, { schema: tables }) as unknown as Db;
+    const db = withAfterCommit(drizzle(client, { schema: tables }) as unknown as Db);
     return {
       db,
       kind: 'postgres',
@@ -60,7 +61,7 @@ export async function createDatabase(opts: { databaseUrl?: string; dataDir: stri
   const dir = path.resolve(opts.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir);
-  const db = drizzle(client, { schema: tables }) as unknown as Db;
+  const db = withAfterCommit(drizzle(client, { schema: tables }) as unknown as Db);
   return {
     db,
     kind: 'pglite',

@@ -4,3 +4,4 @@ export * from '../modules/sessions/sessions.table';
 export * from '../modules/keys/keys.table';
 export * from '../modules/mfa/mfa.table';
 export * from '../modules/audit/audit.table';
+export * from '../modules/alerts/alerts.table';

@@ -7,6 +7,7 @@ import '../modules/auth/auth.graphql';
 import '../modules/mfa/mfa.graphql';
 import '../modules/auth/credentials.graphql';
 import '../modules/audit/audit.graphql';
+import '../modules/alerts/alerts.graphql';
 
 const authDirective = new GraphQLDirective({
   name: 'auth',

@@ -78,8 +78,25 @@ const AuditChainReportRef = builder
     }),
   });
 
+const AlertCountsRef = builder.objectRef<Record<'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL', number>>('AlertCounts').implement({
+  fields: (t) => ({
+    low: t.int({ resolve: (c) => c.LOW }),
+    medium: t.int({ resolve: (c) => c.MEDIUM }),
+    high: t.int({ resolve: (c) => c.HIGH }),
+    critical: t.int({ resolve: (c) => c.CRITICAL }),
+  }),
+});
+
 const SecurityOverviewRef = builder
-  .objectRef<{ failedLoginsLastHour: number; failedLoginsLastDay: number; activeLockouts: number; activeSessions: number; mfaAdoptionRate: number; users: number }>('SecurityOverview')
+  .objectRef<{
+    failedLoginsLastHour: number;
+    failedLoginsLastDay: number;
+    activeLockouts: number;
+    activeSessions: number;
+    mfaAdoptionRate: number;
+    users: number;
+    alertsBySeverity: Record<'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL', number>;
+  }>('SecurityOverview')
   .implement({
     fields: (t) => ({
       failedLoginsLastHour: t.exposeInt('failedLoginsLastHour'),
@@ -88,6 +105,11 @@ const SecurityOverviewRef = builder
       activeSessions: t.exposeInt('activeSessions'),
       users: t.exposeInt('users'),
       mfaAdoptionRate: t.exposeFloat('mfaAdoptionRate', { description: 'Share of active accounts with MFA on, 0 to 1.' }),
+      alertsBySeverity: t.field({
+        type: AlertCountsRef,
+        description: 'Alerts raised in the last 24 hours.',
+        resolve: (o) => o.alertsBySeverity,
+      }),
     }),
   });
 
@@ -132,7 +154,17 @@ builder.queryFields((t) => ({
     description: 'Walks the whole chain and reports the first entry that was altered, removed or reordered.',
     resolve: async (_root, _args, ctx) => {
       const report = await ctx.services.audit.verifyChain();
-      return { ...report, firstBrokenId: report.firstBrokenId, checkedAt: ctx.services.clock.now() };
+      if (!report.valid) {
+        await ctx.services.alerts.raise({
+          type: 'AUDIT_CHAIN_BROKEN',
+          severity: 'CRITICAL',
+          userId: null,
+          ipAddress: null,
+          message: `The audit chain is broken at position ${report.firstBrokenSeq} (${report.problem?.toLowerCase()}).`,
+          details: { position: report.firstBrokenSeq, problem: report.problem },
+        });
+      }
+      return { ...report, checkedAt: ctx.services.clock.now() };
     },
   }),
 
@@ -142,12 +174,13 @@ builder.queryFields((t) => ({
     description: 'Failed logins, lockouts, sessions and MFA adoption at a glance.',
     resolve: async (_root, _args, ctx) => {
       const now = ctx.services.clock.now();
-      const [lastHour, lastDay, mfa, activeSessions, users] = await Promise.all([
+      const [lastHour, lastDay, mfa, activeSessions, users, alertsBySeverity] = await Promise.all([
         ctx.services.audit.count('LOGIN_FAILED', addSeconds(now, -3600), false),
         ctx.services.audit.count('LOGIN_FAILED', addSeconds(now, -86400), false),
         ctx.services.mfa.counts(),
         ctx.services.sessions.countActive(),
         ctx.services.users.count(),
+        ctx.services.alerts.countBySeverity(addSeconds(now, -86400)),
       ]);
       return {
         failedLoginsLastHour: lastHour,
@@ -156,6 +189,7 @@ builder.queryFields((t) => ({
         activeSessions,
         users,
         mfaAdoptionRate: users === 0 ? 0 : Math.round((mfa.enabled / users) * 1000) / 1000,
+        alertsBySeverity,
       };
     },
   }),

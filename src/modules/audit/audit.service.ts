@@ -137,7 +137,13 @@ function allowedDetails(action: AuditAction, details: Record<string, unknown> = 
   return out;
 }
 
-export function createAuditService(deps: { db: Db; clock: Clock; retentionDays: number }): AuditService {
+export function createAuditService(deps: {
+  db: Db;
+  clock: Clock;
+  retentionDays: number;
+  /** Runs inside the append's transaction, e.g. the alert rules. */
+  afterAppend?: (tx: Tx, entry: AuditLogRow) => Promise<void>;
+}): AuditService {
   const { db, clock } = deps;
 
   const where = (f: AuditFilter): SQL | undefined =>
@@ -169,7 +175,9 @@ export function createAuditService(deps: { db: Db; clock: Clock; retentionDays: 
       details: allowedDetails(event.action, event.details),
       prevHash: last?.hash ?? anchor?.hash ?? GENESIS,
     };
-    await tx.insert(auditLogs).values({ ...entry, hash: entryHash(entry) });
+    const row = { ...entry, hash: entryHash(entry) };
+    await tx.insert(auditLogs).values(row);
+    await deps.afterAppend?.(tx, row);
   }
 
   return {

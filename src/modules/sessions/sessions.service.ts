@@ -89,6 +89,8 @@ export function createSessionService(deps: {
   kv: Kv;
   clock: Clock;
   audit: AuditService;
+  /** Told of every revoked session, so its live subscriptions end. */
+  onRevoked?: (sessionId: string) => void;
   successorKey: Buffer;
   settings: SessionSettings;
 }): SessionService {
@@ -102,6 +104,7 @@ export function createSessionService(deps: {
   async function publishRevocations(ids: string[]) {
     // Tokens issued before revocation expire within accessTokenTtl; the marker need not outlive them.
     await Promise.all(ids.map((id) => kv.setex(revokedKey(id), settings.accessTokenTtl + 5, '1')));
+    for (const id of ids) deps.onRevoked?.(id);
   }
 
   /** Revokes and records one SESSION_REVOKED per session, in the caller's transaction. */

@@ -1,0 +1,144 @@
+/**
+ * Security alerts: rules turn audit events into alerts with a severity. An alert is stored in
+ * the transaction of the event that raised it and published (Redis pub/sub, so every instance's
+ * subscribers get it) only after that transaction commits: nobody is alerted about a change
+ * that rolled back. Payloads are JSON-safe and carry no secrets (they come from audit details,
+ * which pass an allow-list).
+ */
+import { randomUUID } from 'node:crypto';
+import { and, eq, gte, ne, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client';
+import { afterCommit } from '../../db/after-commit';
+import type { Clock } from '../../lib/clock';
+import { addSeconds } from '../../lib/clock';
+import type { Pubsub } from '../../pubsub';
+import type { AuditLogRow } from '../audit/audit.table';
+import { auditLogs } from '../audit/audit.table';
+import { securityAlerts } from './alerts.table';
+
+export const ALERT_TYPES = [
+  'FAILED_LOGIN_BURST',
+  'ACCOUNT_LOCKED',
+  'REFRESH_TOKEN_REUSE',
+  'NEW_DEVICE_LOGIN',
+  'MFA_DISABLED',
+  'BACKUP_CODE_USED',
+  'API_KEY_IP_DENIED',
+  'PRIVILEGED_API_KEY_CREATED',
+  'ADMIN_ROLE_GRANTED',
+  'AUDIT_CHAIN_BROKEN',
+] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface AlertPayload {
+  id: string;
+  type: AlertType;
+  severity: Severity;
+  userId: string | null;
+  ipAddress: string | null;
+  message: string;
+  /** ISO 8601 */
+  occurredAt: string;
+  details: Record<string, unknown>;
+}
+
+export interface AlertSettings {
+  /** Failed logins for one account within the window that raise FAILED_LOGIN_BURST. */
+  failedLoginsPerAccount: number;
+  /** Failed logins from one IP within the window that raise FAILED_LOGIN_BURST. */
+  failedLoginsPerIp: number;
+  /** seconds */
+  window: number;
+}
+
+export interface AlertService {
+  /** Runs the rules for an audit entry inside its transaction. */
+  evaluate(tx: Tx, entry: AuditLogRow): Promise<void>;
+  /** Raises an alert outside any other change (e.g. a broken audit chain). */
+  raise(alert: Omit<AlertPayload, 'id' | 'occurredAt'>): Promise<void>;
+  countBySeverity(since: Date): Promise<Record<Severity, number>>;
+}
+
+export function createAlertService(deps: {
+  db: Db;
+  clock: Clock;
+  pubsub: Pubsub;
+  settings: AlertSettings;
+  /** Runs in the alert's transaction (webhook deliveries are enqueued there). */
+  afterStore?: (tx: Tx, alert: AlertPayload) => Promise<void>;
+}): AlertService {
+  const { db, clock, pubsub, settings } = deps;
+
+  async function store(tx: Tx, alert: Omit<AlertPayload, 'id' | 'occurredAt'>, at: Date) {
+    const payload: AlertPayload = { ...alert, id: randomUUID(), occurredAt: at.toISOString() };
+    await tx.insert(securityAlerts).values({ ...payload, occurredAt: at });
+    await deps.afterStore?.(tx, payload);
+    afterCommit(tx, () => pubsub.publish('alerts', payload));
+  }
+
+  async function failuresSince(tx: Tx, column: 'user' | 'ip', value: string, since: Date) {
+    const [row] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(auditLogs)
+      .where(and(eq(auditLogs.action, 'LOGIN_FAILED'), gte(auditLogs.occurredAt, since), column === 'user' ? eq(auditLogs.userId, value) : eq(auditLogs.ipAddress, value)));
+    return row?.n ?? 0;
+  }
+
+  return {
+    async evaluate(tx, e) {
+      const base = { userId: e.userId, ipAddress: e.ipAddress };
+      const at = e.occurredAt;
+      switch (e.action) {
+        case 'LOGIN_FAILED': {
+          // Appends are serialised (audit lock), so "reached the threshold exactly now" fires once a burst.
+          const since = addSeconds(at, -settings.window);
+          if (e.userId && (await failuresSince(tx, 'user', e.userId, since)) === settings.failedLoginsPerAccount) {
+            await store(tx, { ...base, type: 'FAILED_LOGIN_BURST', severity: 'HIGH', message: `${settings.failedLoginsPerAccount} failed logins for one account within ${settings.window / 60} minutes.`, details: { scope: 'account', count: settings.failedLoginsPerAccount } }, at);
+          }
+          if (e.ipAddress && (await failuresSince(tx, 'ip', e.ipAddress, since)) === settings.failedLoginsPerIp) {
+            await store(tx, { ...base, userId: null, type: 'FAILED_LOGIN_BURST', severity: 'MEDIUM', message: `${settings.failedLoginsPerIp} failed logins from one address within ${settings.window / 60} minutes.`, details: { scope: 'ip', count: settings.failedLoginsPerIp } }, at);
+          }
+          return;
+        }
+        case 'ACCOUNT_LOCKED':
+          return store(tx, { ...base, type: 'ACCOUNT_LOCKED', severity: 'HIGH', message: 'An account was locked after repeated failures.', details: { ...e.details } }, at);
+        case 'REFRESH_TOKEN_REUSED':
+          return store(tx, { ...base, type: 'REFRESH_TOKEN_REUSE', severity: 'HIGH', message: 'A spent refresh token was presented again; the session was revoked.', details: { sessionId: e.sessionId } }, at);
+        case 'MFA_DISABLED':
+          return store(tx, { ...base, type: 'MFA_DISABLED', severity: 'MEDIUM', message: 'Two-factor authentication was switched off.', details: {} }, at);
+        case 'BACKUP_CODE_USED':
+          return store(tx, { ...base, type: 'BACKUP_CODE_USED', severity: 'MEDIUM', message: 'A backup code was used to sign in.', details: { ...e.details } }, at);
+        case 'LOGIN_SUCCEEDED': {
+          if (!e.userId) return;
+          // New for this user: earlier successful logins exist, none from this user agent.
+          const [seen] = await tx
+            .select({
+              any: sql<number>`count(*)::int`,
+              same: sql<number>`count(*) filter (where ${auditLogs.userAgent} is not distinct from ${e.userAgent})::int`,
+            })
+            .from(auditLogs)
+            .where(and(eq(auditLogs.userId, e.userId), eq(auditLogs.action, 'LOGIN_SUCCEEDED'), ne(auditLogs.seq, e.seq)));
+          if (seen && seen.any > 0 && seen.same === 0) {
+            await store(tx, { ...base, type: 'NEW_DEVICE_LOGIN', severity: 'LOW', message: 'A sign-in from a device not seen before for this account.', details: { sessionId: e.sessionId, userAgent: e.userAgent } }, at);
+          }
+          return;
+        }
+      }
+    },
+
+    raise: (alert) => db.transaction((tx) => store(tx, alert, clock.now())),
+
+    async countBySeverity(since) {
+      const rows = await db
+        .select({ severity: securityAlerts.severity, n: sql<number>`count(*)::int` })
+        .from(securityAlerts)
+        .where(gte(securityAlerts.occurredAt, since))
+        .groupBy(securityAlerts.severity);
+      const out = { LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0 } as Record<Severity, number>;
+      for (const r of rows) out[r.severity as Severity] = r.n;
+      return out;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Typed pub/sub for subscriptions. With Redis, events cross instances (a dedicated subscriber
+ * connection, channels prefixed like keys); without it, an in-process event target.
+ */
+import { createPubSub } from 'graphql-yoga';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import type { Redis } from 'ioredis';
+import type { AlertPayload } from './modules/alerts/alerts.service';
+
+export type Topics = {
+  alerts: [AlertPayload];
+  /** A session ended: its subscriptions must end too. */
+  sessionRevoked: [string];
+};
+
+export function createPubsub(opts: { redis?: { publish: Redis; subscribe: Redis }; prefix: string }) {
+  const eventTarget = opts.redis ? createRedisEventTarget<CustomEvent>({ publishClient: opts.redis.publish, subscribeClient: opts.redis.subscribe }) : undefined;
+  const pubsub = createPubSub<{ [K in keyof Topics as `${string}`]: Topics[keyof Topics] }>(eventTarget ? { eventTarget: eventTarget as never } : {});
+  // ioredis' keyPrefix does not apply to channels: prefix topics ourselves.
+  const topic = (name: keyof Topics) => `${opts.prefix}${name}`;
+  return {
+    publish<K extends keyof Topics>(name: K, ...args: Topics[K]) {
+      pubsub.publish(topic(name), ...(args as [never]));
+    },
+    subscribe<K extends keyof Topics>(name: K): AsyncIterable<Topics[K][0]> {
+      return pubsub.subscribe(topic(name)) as AsyncIterable<Topics[K][0]>;
+    },
+  };
+}
+export type Pubsub = ReturnType<typeof createPubsub>;
