@@ -13,8 +13,30 @@ export type Topics = {
   sessionRevoked: [string];
 };
 
+/**
+ * The event target fires (un)subscribe commands without awaiting them; one still in flight when
+ * the connection closes at shutdown would be an unhandled rejection. Those are harmless then.
+ */
+function quietSubscriber(client: Redis): Redis {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if ((prop === 'subscribe' || prop === 'unsubscribe') && typeof value === 'function') {
+        return (...args: unknown[]) => {
+          const result = value.apply(target, args);
+          (result as Promise<unknown> | undefined)?.catch?.(() => {});
+          return result;
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export function createPubsub(opts: { redis?: { publish: Redis; subscribe: Redis }; prefix: string }) {
-  const eventTarget = opts.redis ? createRedisEventTarget<CustomEvent>({ publishClient: opts.redis.publish, subscribeClient: opts.redis.subscribe }) : undefined;
+  const eventTarget = opts.redis
+    ? createRedisEventTarget<CustomEvent>({ publishClient: opts.redis.publish, subscribeClient: quietSubscriber(opts.redis.subscribe) })
+    : undefined;
   const pubsub = createPubSub<{ [K in keyof Topics as `${string}`]: Topics[keyof Topics] }>(eventTarget ? { eventTarget: eventTarget as never } : {});
   // ioredis' keyPrefix does not apply to channels: prefix topics ourselves.
   const topic = (name: keyof Topics) => `${opts.prefix}${name}`;

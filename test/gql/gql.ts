@@ -15,6 +15,14 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AuditPage($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node { id occurredAt action success actorUserId userId ipAddress userAgent sessionId apiKeyId details }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AuditPageDocument,
+    "\n  query AuditVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem checkedAt }\n  }\n": typeof types.AuditVerifyChainDocument,
+    "\n  query AuditSecurityOverview {\n    securityOverview { failedLoginsLastHour failedLoginsLastDay activeLockouts activeSessions users mfaAdoptionRate }\n  }\n": typeof types.AuditSecurityOverviewDocument,
+    "\n  mutation AuditReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.AuditReauthenticateDocument,
+    "\n  mutation AuditChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on ChangePasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": typeof types.AuditChangePasswordDocument,
+    "\n  mutation AuditDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": typeof types.AuditDisableMfaDocument,
+    "\n  mutation AuditRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.AuditRegenerateBackupCodesDocument,
+    "\n  mutation AuditRevokeTrustedDevice($id: ID!) {\n    revokeTrustedDevice(id: $id) {\n      __typename\n      ... on RevokeTrustedDeviceSuccess { trustedDeviceId }\n      ... on Error { code message }\n    }\n  }\n": typeof types.AuditRevokeTrustedDeviceDocument,
     "\n        mutation AliasedGuesses($t: String!) {\n          a: verifyMfaLogin(input: { challengeToken: $t, code: \"000000\" }) { __typename }\n          b: verifyMfaLogin(input: { challengeToken: $t, code: \"000001\" }) { __typename }\n          c: verifyMfaLogin(input: { challengeToken: $t, code: \"000002\" }) { __typename }\n        }\n      ": typeof types.AliasedGuessesDocument,
     "\n  query MgmtMe {\n    me { id email roles scopes mfaEnabled }\n  }\n": typeof types.MgmtMeDocument,
     "\n  mutation MgmtRevokeTrustedDevice($id: ID!) {\n    revokeTrustedDevice(id: $id) {\n      __typename\n      ... on RevokeTrustedDeviceSuccess { trustedDeviceId }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtRevokeTrustedDeviceDocument,
@@ -40,6 +48,14 @@ type Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
 };
 const documents: Documents = {
+    "\n  query AuditPage($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node { id occurredAt action success actorUserId userId ipAddress userAgent sessionId apiKeyId details }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AuditPageDocument,
+    "\n  query AuditVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem checkedAt }\n  }\n": types.AuditVerifyChainDocument,
+    "\n  query AuditSecurityOverview {\n    securityOverview { failedLoginsLastHour failedLoginsLastDay activeLockouts activeSessions users mfaAdoptionRate }\n  }\n": types.AuditSecurityOverviewDocument,
+    "\n  mutation AuditReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id } }\n      ... on Error { code message }\n    }\n  }\n": types.AuditReauthenticateDocument,
+    "\n  mutation AuditChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on ChangePasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": types.AuditChangePasswordDocument,
+    "\n  mutation AuditDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": types.AuditDisableMfaDocument,
+    "\n  mutation AuditRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.AuditRegenerateBackupCodesDocument,
+    "\n  mutation AuditRevokeTrustedDevice($id: ID!) {\n    revokeTrustedDevice(id: $id) {\n      __typename\n      ... on RevokeTrustedDeviceSuccess { trustedDeviceId }\n      ... on Error { code message }\n    }\n  }\n": types.AuditRevokeTrustedDeviceDocument,
     "\n        mutation AliasedGuesses($t: String!) {\n          a: verifyMfaLogin(input: { challengeToken: $t, code: \"000000\" }) { __typename }\n          b: verifyMfaLogin(input: { challengeToken: $t, code: \"000001\" }) { __typename }\n          c: verifyMfaLogin(input: { challengeToken: $t, code: \"000002\" }) { __typename }\n        }\n      ": types.AliasedGuessesDocument,
     "\n  query MgmtMe {\n    me { id email roles scopes mfaEnabled }\n  }\n": types.MgmtMeDocument,
     "\n  mutation MgmtRevokeTrustedDevice($id: ID!) {\n    revokeTrustedDevice(id: $id) {\n      __typename\n      ... on RevokeTrustedDeviceSuccess { trustedDeviceId }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtRevokeTrustedDeviceDocument,
@@ -65,6 +81,38 @@ const documents: Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditPage($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node { id occurredAt action success actorUserId userId ipAddress userAgent sessionId apiKeyId details }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').AuditPageDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem checkedAt }\n  }\n"): typeof import('./graphql').AuditVerifyChainDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditSecurityOverview {\n    securityOverview { failedLoginsLastHour failedLoginsLastDay activeLockouts activeSessions users mfaAdoptionRate }\n  }\n"): typeof import('./graphql').AuditSecurityOverviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').AuditReauthenticateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on ChangePasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').AuditChangePasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').AuditDisableMfaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').AuditRegenerateBackupCodesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditRevokeTrustedDevice($id: ID!) {\n    revokeTrustedDevice(id: $id) {\n      __typename\n      ... on RevokeTrustedDeviceSuccess { trustedDeviceId }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').AuditRevokeTrustedDeviceDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

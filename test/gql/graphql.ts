@@ -4,6 +4,26 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What happened, in the past tense. */
+export type AuditAction =
+  | 'ACCOUNT_LOCKED'
+  | 'BACKUP_CODES_REGENERATED'
+  | 'BACKUP_CODE_USED'
+  | 'LOGIN_FAILED'
+  | 'LOGIN_SUCCEEDED'
+  | 'MFA_CODE_FAILED'
+  | 'MFA_DISABLED'
+  | 'MFA_ENABLED'
+  | 'MFA_ENROLLMENT_STARTED'
+  | 'PASSWORD_CHANGED'
+  | 'REAUTHENTICATED'
+  | 'REFRESH_TOKEN_REUSED'
+  | 'SESSION_REVOKED'
+  | 'SIGNING_KEY_ROTATED'
+  | 'TRUSTED_DEVICE_ADDED'
+  | 'TRUSTED_DEVICE_REVOKED'
+  | 'USER_REGISTERED';
+
 export type AuditChainProblem =
   /** The entry’s content no longer matches its hash. */
   | 'ALTERED'
@@ -11,6 +31,16 @@ export type AuditChainProblem =
   | 'MISSING'
   /** Entries were reordered or replaced. */
   | 'OUT_OF_ORDER';
+
+export type AuditLogFilter = {
+  actions?: Array<AuditAction> | null | undefined;
+  from?: string | null | undefined;
+  ipAddress?: string | null | undefined;
+  success?: boolean | null | undefined;
+  to?: string | null | undefined;
+  /** Someone else’s id needs audit:read:all. */
+  userId?: string | number | null | undefined;
+};
 
 export type ChangePasswordInput = {
   currentPassword: string;
@@ -93,6 +123,86 @@ export type VerifyMfaLoginInput = {
   trustDevice?: boolean | null | undefined;
   useCookies?: boolean | null | undefined;
 };
+
+export type AuditPageQueryVariables = Exact<{
+  filter?: AuditLogFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type AuditPageQuery = { auditLogs: { edges: Array<{ cursor: string, node: { id: string, occurredAt: string, action: AuditAction, success: boolean, actorUserId: string | null, userId: string | null, ipAddress: string | null, userAgent: string | null, sessionId: string | null, apiKeyId: string | null, details: unknown } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type AuditVerifyChainQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AuditVerifyChainQuery = { verifyAuditChain: { valid: boolean, entriesChecked: number, firstBrokenPosition: string | null, firstBrokenId: string | null, problem: AuditChainProblem | null, checkedAt: string } };
+
+export type AuditSecurityOverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AuditSecurityOverviewQuery = { securityOverview: { failedLoginsLastHour: number, failedLoginsLastDay: number, activeLockouts: number, activeSessions: number, users: number, mfaAdoptionRate: number } };
+
+export type AuditReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type AuditReauthenticateMutation = { reauthenticate:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload', accessToken: string, refreshToken: string | null, session: { id: string } }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+   };
+
+export type AuditChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type AuditChangePasswordMutation = { changePassword:
+    | { __typename: 'ChangePasswordSuccess', sessionsEnded: number, trustedDevicesRevoked: number }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
+export type AuditDisableMfaMutationVariables = Exact<{
+  input: DisableMfaInput;
+}>;
+
+
+export type AuditDisableMfaMutation = { disableMfa:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaDisabled', trustedDevicesRevoked: number }
+    | { __typename: 'MfaNotEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type AuditRegenerateBackupCodesMutationVariables = Exact<{
+  input: MfaCodeInput;
+}>;
+
+
+export type AuditRegenerateBackupCodesMutation = { regenerateBackupCodes:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'BackupCodesRegenerated', backupCodes: Array<string> }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaNotEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type AuditRevokeTrustedDeviceMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AuditRevokeTrustedDeviceMutation = { revokeTrustedDevice:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RevokeTrustedDeviceSuccess', trustedDeviceId: string }
+   };
 
 export type AliasedGuessesMutationVariables = Exact<{
   t: string;
@@ -336,6 +446,131 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const AuditPageDocument = new TypedDocumentString(`
+    query AuditPage($filter: AuditLogFilter, $first: Int, $after: String) {
+  auditLogs(filter: $filter, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        id
+        occurredAt
+        action
+        success
+        actorUserId
+        userId
+        ipAddress
+        userAgent
+        sessionId
+        apiKeyId
+        details
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditPageQuery, AuditPageQueryVariables>;
+export const AuditVerifyChainDocument = new TypedDocumentString(`
+    query AuditVerifyChain {
+  verifyAuditChain {
+    valid
+    entriesChecked
+    firstBrokenPosition
+    firstBrokenId
+    problem
+    checkedAt
+  }
+}
+    `) as unknown as TypedDocumentString<AuditVerifyChainQuery, AuditVerifyChainQueryVariables>;
+export const AuditSecurityOverviewDocument = new TypedDocumentString(`
+    query AuditSecurityOverview {
+  securityOverview {
+    failedLoginsLastHour
+    failedLoginsLastDay
+    activeLockouts
+    activeSessions
+    users
+    mfaAdoptionRate
+  }
+}
+    `) as unknown as TypedDocumentString<AuditSecurityOverviewQuery, AuditSecurityOverviewQueryVariables>;
+export const AuditReauthenticateDocument = new TypedDocumentString(`
+    mutation AuditReauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+      refreshToken
+      session {
+        id
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditReauthenticateMutation, AuditReauthenticateMutationVariables>;
+export const AuditChangePasswordDocument = new TypedDocumentString(`
+    mutation AuditChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    __typename
+    ... on ChangePasswordSuccess {
+      sessionsEnded
+      trustedDevicesRevoked
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditChangePasswordMutation, AuditChangePasswordMutationVariables>;
+export const AuditDisableMfaDocument = new TypedDocumentString(`
+    mutation AuditDisableMfa($input: DisableMfaInput!) {
+  disableMfa(input: $input) {
+    __typename
+    ... on MfaDisabled {
+      trustedDevicesRevoked
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditDisableMfaMutation, AuditDisableMfaMutationVariables>;
+export const AuditRegenerateBackupCodesDocument = new TypedDocumentString(`
+    mutation AuditRegenerateBackupCodes($input: MfaCodeInput!) {
+  regenerateBackupCodes(input: $input) {
+    __typename
+    ... on BackupCodesRegenerated {
+      backupCodes
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditRegenerateBackupCodesMutation, AuditRegenerateBackupCodesMutationVariables>;
+export const AuditRevokeTrustedDeviceDocument = new TypedDocumentString(`
+    mutation AuditRevokeTrustedDevice($id: ID!) {
+  revokeTrustedDevice(id: $id) {
+    __typename
+    ... on RevokeTrustedDeviceSuccess {
+      trustedDeviceId
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditRevokeTrustedDeviceMutation, AuditRevokeTrustedDeviceMutationVariables>;
 export const AliasedGuessesDocument = new TypedDocumentString(`
     mutation AliasedGuesses($t: String!) {
   a: verifyMfaLogin(input: {challengeToken: $t, code: "000000"}) {

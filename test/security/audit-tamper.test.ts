@@ -80,6 +80,10 @@ describe('verifyAuditChain', () => {
     const { app, adminToken } = await appWithHistory();
     await asDba(app, 'delete from audit_logs where seq = 5');
     expect(await verify(app, adminToken)).toMatchObject({ valid: false, firstBrokenPosition: '5', problem: 'MISSING' });
+    // And it raises a CRITICAL alert.
+    expect(await sql(app, "select type, severity, details from security_alerts where type = 'AUDIT_CHAIN_BROKEN'")).toEqual([
+      { type: 'AUDIT_CHAIN_BROKEN', severity: 'CRITICAL', details: { position: 5, problem: 'MISSING' } },
+    ]);
   });
 
   it('finds removed entries at the end of the chain only by what is left (the head is what it is)', async () => {

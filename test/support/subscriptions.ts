@@ -1,0 +1,99 @@
+// Minimal SSE and graphql-transport-ws clients for subscription tests.
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface Stream<T> {
+  /** The next message, or the reason the stream ended. */
+  next(): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] } | 'complete'>;
+  close(): void;
+}
+
+function queue<T>() {
+  const items: T[] = [];
+  const waiters: ((v: T) => void)[] = [];
+  return {
+    push(v: T) {
+      const w = waiters.shift();
+      if (w) w(v);
+      else items.push(v);
+    },
+    take(timeoutMs = 10_000): Promise<T> {
+      const item = items.shift();
+      if (item !== undefined) return Promise.resolve(item);
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no message within the time limit')), timeoutMs);
+        waiters.push((v) => {
+          clearTimeout(timer);
+          resolve(v);
+        });
+      });
+    },
+  };
+}
+
+export function sse<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Stream<T> {
+  const q = queue<Awaited<ReturnType<Stream<T>['next']>>>();
+  const abort = new AbortController();
+  void (async () => {
+    try {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        signal: abort.signal,
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      if (!res.headers.get('content-type')?.includes('text/event-stream')) {
+        q.push((await res.json()) as never);
+        q.push('complete');
+        return;
+      }
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event === 'complete') q.push('complete');
+          else if (data) q.push(JSON.parse(data));
+        }
+      }
+      q.push('complete');
+    } catch {
+      q.push('complete');
+    }
+  })();
+  return { next: () => q.take(), close: () => abort.abort() };
+}
+
+export function ws<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Stream<T> {
+  const q = queue<Awaited<ReturnType<Stream<T>['next']>>>();
+  const client = createClient({
+    url: url.replace(/^http/, 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: false,
+  });
+  const unsubscribe = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (v) => q.push(v as never),
+      error: (e) => q.push({ errors: Array.isArray(e) ? e : [{ message: String((e as Error)?.message ?? e) }] } as never),
+      complete: () => q.push('complete'),
+    },
+  );
+  return {
+    next: () => q.take(),
+    close: () => {
+      unsubscribe();
+      void client.dispose();
+    },
+  };
+}
