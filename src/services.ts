@@ -16,12 +16,19 @@ import { createAlertService } from './modules/alerts/alerts.service';
 
 export type Services = ReturnType<typeof createServices>;
 
-export function createServices(deps: Deps, hooks: { onLogin?: (outcome: LoginOutcome) => void } = {}) {
+export interface ServiceOptions {
+  onLogin?: (outcome: LoginOutcome) => void;
+  /** Benchmarks only: skip audit writes, to measure what they cost. Never set in a deployment. */
+  withoutAuditWrites?: boolean;
+}
+
+export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
   const { config, clock, sealer, kv } = deps;
   const db = deps.database.db;
   const hasher = createPasswordHasher(config.argon2, config.argon2Concurrency);
   const alerts = createAlertService({ db, clock, pubsub: deps.pubsub, settings: config.alerts });
-  const audit = createAuditService({ db, clock, retentionDays: config.auditRetentionDays, afterAppend: alerts.evaluate });
+  const recorded = createAuditService({ db, clock, retentionDays: config.auditRetentionDays, afterAppend: alerts.evaluate });
+  const audit = hooks.withoutAuditWrites ? { ...recorded, record: async () => {}, log: async () => {} } : recorded;
   const keys = createKeyService({ db, sealer, clock, audit, accessTokenTtl: config.accessTokenTtl });
   const accessTokens = createAccessTokenService({ keys, clock, issuer: config.publicUrl, audience: config.tokenAudience, ttl: config.accessTokenTtl });
   const users = createUserService({ db, clock, audit, hasher, passwordMinLength: config.passwordMinLength });
