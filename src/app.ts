@@ -92,7 +92,7 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
       useCookies(),
       useRoutes({ jwks: () => services.keys.jwks(), readiness }),
       useOncePerDocument(),
-      useAuditExport(services),
+      useAuditExport(services, logger),
       usePrometheus({
         registry: metrics.registry,
         endpoint: '/metrics',

@@ -33,5 +33,7 @@ async function shutdown(signal: string) {
   logger.info('stopped');
   process.exit(0);
 }
+// A bug that loses a promise must not take every user's sign-in down with it: log it loudly.
+process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

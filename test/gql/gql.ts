@@ -30,6 +30,10 @@ type Documents = {
     "\n  mutation MgmtDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtDisableMfaDocument,
     "\n  mutation MgmtRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtRegenerateBackupCodesDocument,
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtReauthenticateDocument,
+    "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n    }\n  }\n": typeof types.WebhookCreateDocument,
+    "\n  mutation WebhookDelete($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { webhookId }\n      ... on Error { code message }\n    }\n  }\n": typeof types.WebhookDeleteDocument,
+    "\n  query WebhookList {\n    webhooks { id url description createdAt createdBy }\n  }\n": typeof types.WebhookListDocument,
+    "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": typeof types.WebhookDeliveryLogDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": typeof types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": typeof types.EnrollMfaDocument,
@@ -63,6 +67,10 @@ const documents: Documents = {
     "\n  mutation MgmtDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtDisableMfaDocument,
     "\n  mutation MgmtRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtRegenerateBackupCodesDocument,
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtReauthenticateDocument,
+    "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n    }\n  }\n": types.WebhookCreateDocument,
+    "\n  mutation WebhookDelete($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { webhookId }\n      ... on Error { code message }\n    }\n  }\n": types.WebhookDeleteDocument,
+    "\n  query WebhookList {\n    webhooks { id url description createdAt createdBy }\n  }\n": types.WebhookListDocument,
+    "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": types.WebhookDeliveryLogDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": types.EnrollMfaDocument,
@@ -141,6 +149,22 @@ export function graphql(source: "\n  mutation MgmtRegenerateBackupCodes($input: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').MgmtReauthenticateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n    }\n  }\n"): typeof import('./graphql').WebhookCreateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WebhookDelete($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { webhookId }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').WebhookDeleteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookList {\n    webhooks { id url description createdAt createdBy }\n  }\n"): typeof import('./graphql').WebhookListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n"): typeof import('./graphql').WebhookDeliveryLogDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

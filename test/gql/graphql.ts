@@ -22,7 +22,9 @@ export type AuditAction =
   | 'SIGNING_KEY_ROTATED'
   | 'TRUSTED_DEVICE_ADDED'
   | 'TRUSTED_DEVICE_REVOKED'
-  | 'USER_REGISTERED';
+  | 'USER_REGISTERED'
+  | 'WEBHOOK_CREATED'
+  | 'WEBHOOK_DELETED';
 
 export type AuditChainProblem =
   /** The entry’s content no longer matches its hash. */
@@ -45,6 +47,13 @@ export type AuditLogFilter = {
 export type ChangePasswordInput = {
   currentPassword: string;
   newPassword: string;
+};
+
+export type CreateWebhookInput = {
+  /** At most 200 characters. */
+  description?: string | null | undefined;
+  /** https:// (http:// only for 127.0.0.1, ::1 or localhost, and not in production). Redirects are not followed. */
+  url: string;
 };
 
 export type DisableMfaInput = {
@@ -123,6 +132,14 @@ export type VerifyMfaLoginInput = {
   trustDevice?: boolean | null | undefined;
   useCookies?: boolean | null | undefined;
 };
+
+export type WebhookDeliveryStatus =
+  /** The receiver answered 2xx. */
+  | 'DELIVERED'
+  /** Out of attempts, or the webhook was deleted. */
+  | 'FAILED'
+  /** Waiting for its next attempt (nextAttemptAt). */
+  | 'PENDING';
 
 export type AuditPageQueryVariables = Exact<{
   filter?: AuditLogFilter | null | undefined;
@@ -291,6 +308,36 @@ export type MgmtReauthenticateMutation = { reauthenticate:
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
     | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
    };
+
+export type WebhookCreateMutationVariables = Exact<{
+  input: CreateWebhookInput;
+}>;
+
+
+export type WebhookCreateMutation = { createWebhook: { __typename: 'CreateWebhookPayload', secret: string, webhook: { id: string, url: string, description: string | null, createdAt: string, createdBy: string | null } } };
+
+export type WebhookDeleteMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WebhookDeleteMutation = { deleteWebhook:
+    | { __typename: 'DeleteWebhookSuccess', webhookId: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+   };
+
+export type WebhookListQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhookListQuery = { webhooks: Array<{ id: string, url: string, description: string | null, createdAt: string, createdBy: string | null }> };
+
+export type WebhookDeliveryLogQueryVariables = Exact<{
+  webhookId?: string | number | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type WebhookDeliveryLogQuery = { webhookDeliveries: Array<{ id: string, webhookId: string, alertId: string, status: WebhookDeliveryStatus, attempts: number, lastAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ attempt: number, attemptedAt: string, statusCode: number | null, error: string | null }> }> };
 
 export type TamperVerifyChainQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -679,6 +726,71 @@ export const MgmtReauthenticateDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MgmtReauthenticateMutation, MgmtReauthenticateMutationVariables>;
+export const WebhookCreateDocument = new TypedDocumentString(`
+    mutation WebhookCreate($input: CreateWebhookInput!) {
+  createWebhook(input: $input) {
+    __typename
+    ... on CreateWebhookPayload {
+      secret
+      webhook {
+        id
+        url
+        description
+        createdAt
+        createdBy
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WebhookCreateMutation, WebhookCreateMutationVariables>;
+export const WebhookDeleteDocument = new TypedDocumentString(`
+    mutation WebhookDelete($id: ID!) {
+  deleteWebhook(id: $id) {
+    __typename
+    ... on DeleteWebhookSuccess {
+      webhookId
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WebhookDeleteMutation, WebhookDeleteMutationVariables>;
+export const WebhookListDocument = new TypedDocumentString(`
+    query WebhookList {
+  webhooks {
+    id
+    url
+    description
+    createdAt
+    createdBy
+  }
+}
+    `) as unknown as TypedDocumentString<WebhookListQuery, WebhookListQueryVariables>;
+export const WebhookDeliveryLogDocument = new TypedDocumentString(`
+    query WebhookDeliveryLog($webhookId: ID, $first: Int) {
+  webhookDeliveries(webhookId: $webhookId, first: $first) {
+    id
+    webhookId
+    alertId
+    status
+    attempts
+    lastAttemptAt
+    lastStatusCode
+    lastError
+    nextAttemptAt
+    deliveredAt
+    createdAt
+    attemptLog {
+      attempt
+      attemptedAt
+      statusCode
+      error
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WebhookDeliveryLogQuery, WebhookDeliveryLogQueryVariables>;
 export const TamperVerifyChainDocument = new TypedDocumentString(`
     query TamperVerifyChain {
   verifyAuditChain {

@@ -4,7 +4,7 @@ import { guard } from '../../graphql/guard';
 import { BadInputError } from '../../lib/bad-input';
 import { addSeconds } from '../../lib/clock';
 import { hasScope } from '../authz/scopes';
-import { AUDIT_ACTIONS, type AuditLogRow } from './audit.service';
+import { AUDIT_ACTIONS, checkAuditFilter, type AuditLogRow } from './audit.service';
 
 export const AuditActionEnum = builder.enumType('AuditAction', {
   description: 'What happened, in the past tense.',
@@ -140,7 +140,7 @@ builder.queryFields((t) => ({
       }
       if (first != null && first < 1) throw new BadInputError('first must be at least 1.', 'first');
       const page = await ctx.services.audit.list(
-        { ...filter, userId: all ? (filter?.userId ?? null) : viewer.userId, actions: filter?.actions ?? null },
+        checkAuditFilter({ ...filter, userId: all ? (filter?.userId ?? null) : viewer.userId, actions: filter?.actions ?? null }),
         { first: Math.min(first ?? 20, 100), afterSeq: after ? decodeCursor(after) : null },
       );
       const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.seq), node }));

@@ -13,7 +13,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, max, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
+import { BadInputError } from '../../lib/bad-input';
 import type { Clock } from '../../lib/clock';
+import { isUuid } from '../../lib/ids';
 import { addSeconds } from '../../lib/clock';
 import { auditAnchors, auditLogs, type AuditLogRow } from './audit.table';
 
@@ -38,6 +40,8 @@ const DETAIL_KEYS = {
   TRUSTED_DEVICE_ADDED: ['trustedDeviceId', 'expiresAt'],
   TRUSTED_DEVICE_REVOKED: ['trustedDeviceId', 'reason'],
   SIGNING_KEY_ROTATED: ['kid', 'activatesAt'],
+  WEBHOOK_CREATED: ['webhookId', 'host'],
+  WEBHOOK_DELETED: ['webhookId', 'host'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AuditAction = keyof typeof DETAIL_KEYS;
@@ -66,6 +70,21 @@ export interface AuditFilter {
   from?: Date | null;
   to?: Date | null;
   ipAddress?: string | null;
+}
+
+/**
+ * Refuses filter values the database would choke on (a non-UUID id, NUL bytes, dates outside
+ * what PostgreSQL stores) as BAD_USER_INPUT, before any query runs.
+ */
+export function checkAuditFilter(f: AuditFilter): AuditFilter {
+  if (f.userId && !isUuid(f.userId)) throw new BadInputError('userId: not a user id.', 'userId');
+  if (f.ipAddress && (f.ipAddress.length > 64 || /[\p{Cc}\s]/u.test(f.ipAddress))) throw new BadInputError('ipAddress: not an address.', 'ipAddress');
+  for (const [name, d] of [['from', f.from], ['to', f.to]] as const) {
+    if (d && (Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999)) {
+      throw new BadInputError(`${name}: expected a date between the years 1 and 9999.`, name);
+    }
+  }
+  return f;
 }
 
 export interface ChainReport {

@@ -9,7 +9,9 @@ import { GraphQLError } from 'graphql';
 import { authenticate } from '../../context';
 import { hasScope } from '../authz/scopes';
 import type { Services } from '../../services';
-import { AUDIT_ACTIONS, type AuditFilter, type AuditLogRow } from './audit.service';
+import { AUDIT_ACTIONS, checkAuditFilter, type AuditFilter, type AuditLogRow } from './audit.service';
+import { BadInputError } from '../../lib/bad-input';
+import type { Logger } from '../../logger';
 
 const COLUMNS = ['id', 'occurredAt', 'action', 'success', 'actorUserId', 'userId', 'ipAddress', 'userAgent', 'sessionId', 'apiKeyId', 'details', 'hash'] as const;
 
@@ -48,10 +50,15 @@ function parseFilter(params: URLSearchParams): AuditFilter | string {
   const from = date('from');
   const to = date('to');
   if (from === undefined || to === undefined) return 'from/to: expected ISO 8601 dates';
-  return { userId: params.get('userId'), actions, success: success === null ? null : success === 'true', from, to, ipAddress: params.get('ipAddress') };
+  try {
+    return checkAuditFilter({ userId: params.get('userId'), actions, success: success === null ? null : success === 'true', from, to, ipAddress: params.get('ipAddress') });
+  } catch (error) {
+    if (error instanceof BadInputError) return error.message;
+    throw error;
+  }
 }
 
-export function useAuditExport(services: Services): Plugin {
+export function useAuditExport(services: Services, logger: Logger): Plugin {
   const problem = (status: number, code: string, message: string) =>
     new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status, headers: { 'content-type': 'application/json' } });
   return {
@@ -81,7 +88,14 @@ export function useAuditExport(services: Services): Plugin {
             controller.enqueue(encoder.encode(COLUMNS.join(',') + '\r\n'));
             return;
           }
-          const next = await rows.next();
+          let next: IteratorResult<AuditLogRow>;
+          try {
+            next = await rows.next();
+          } catch (error) {
+            // Headers are gone already: end the stream as failed (the client sees a cut-off body).
+            logger.error({ err: error }, 'audit export failed mid-stream');
+            return controller.error(error);
+          }
           if (next.done) return controller.close();
           const record = asRecord(next.value);
           controller.enqueue(
