@@ -54,12 +54,14 @@ export async function compose(config: Config, overrides: { clock?: Clock; withou
     app,
     startJobs() {
       services.keys.start();
+      services.webhooks.start();
       void purge();
       retention = setInterval(() => void purge(), DAY_MS);
       retention.unref();
     },
     async close() {
       services.keys.stop();
+      await services.webhooks.stop();
       if (retention) clearInterval(retention);
       await deps.close();
     },

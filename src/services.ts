@@ -13,6 +13,7 @@ import { createSessionService } from './modules/sessions/sessions.service';
 import { createUserService } from './modules/users/users.service';
 import { createAuditService } from './modules/audit/audit.service';
 import { createAlertService } from './modules/alerts/alerts.service';
+import { createWebhookService } from './modules/webhooks/webhooks.service';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -26,7 +27,17 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
   const { config, clock, sealer, kv } = deps;
   const db = deps.database.db;
   const hasher = createPasswordHasher(config.argon2, config.argon2Concurrency);
-  const alerts = createAlertService({ db, clock, pubsub: deps.pubsub, settings: config.alerts });
+  // Webhooks audit their own changes, and the audit log (through alerts) feeds webhooks: the
+  // audit service is bound late to close that loop.
+  const webhooks = createWebhookService({
+    db,
+    clock,
+    sealer,
+    logger: deps.logger,
+    audit: { record: (tx, event) => audit.record(tx, event) },
+    settings: { allowInsecureLoopback: config.nodeEnv !== 'production', maxAttempts: 8, timeoutMs: 10_000 },
+  });
+  const alerts = createAlertService({ db, clock, pubsub: deps.pubsub, settings: config.alerts, afterStore: webhooks.enqueue });
   const recorded = createAuditService({ db, clock, retentionDays: config.auditRetentionDays, afterAppend: alerts.evaluate });
   const audit = hooks.withoutAuditWrites ? { ...recorded, record: async () => {}, log: async () => {} } : recorded;
   const keys = createKeyService({ db, sealer, clock, audit, accessTokenTtl: config.accessTokenTtl });
@@ -65,5 +76,5 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     reauthWindow: config.reauthWindow,
     passwordMinLength: config.passwordMinLength,
   });
-  return { clock, pubsub: deps.pubsub, hasher, keys, accessTokens, audit, alerts, users, sessions, auth, credentials, mfa, trustedDevices };
+  return { clock, pubsub: deps.pubsub, hasher, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices };
 }

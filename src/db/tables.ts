@@ -5,3 +5,4 @@ export * from '../modules/keys/keys.table';
 export * from '../modules/mfa/mfa.table';
 export * from '../modules/audit/audit.table';
 export * from '../modules/alerts/alerts.table';
+export * from '../modules/webhooks/webhooks.table';

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'REAUTH_REQUIRED',
   'MFA_ALREADY_ENABLED',
   'MFA_NOT_ENABLED',
+  'INVALID_WEBHOOK_URL',
 ] as const;
 
 export const ErrorCode = builder.enumType('ErrorCode', {

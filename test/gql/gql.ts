@@ -30,7 +30,7 @@ type Documents = {
     "\n  mutation MgmtDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtDisableMfaDocument,
     "\n  mutation MgmtRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtRegenerateBackupCodesDocument,
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtReauthenticateDocument,
-    "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n    }\n  }\n": typeof types.WebhookCreateDocument,
+    "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.WebhookCreateDocument,
     "\n  mutation WebhookDelete($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { webhookId }\n      ... on Error { code message }\n    }\n  }\n": typeof types.WebhookDeleteDocument,
     "\n  query WebhookList {\n    webhooks { id url description createdAt createdBy }\n  }\n": typeof types.WebhookListDocument,
     "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": typeof types.WebhookDeliveryLogDocument,
@@ -67,7 +67,7 @@ const documents: Documents = {
     "\n  mutation MgmtDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on MfaDisabled { trustedDevicesRevoked }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtDisableMfaDocument,
     "\n  mutation MgmtRegenerateBackupCodes($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) {\n      __typename\n      ... on BackupCodesRegenerated { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtRegenerateBackupCodesDocument,
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtReauthenticateDocument,
-    "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n    }\n  }\n": types.WebhookCreateDocument,
+    "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n      ... on Error { code message }\n    }\n  }\n": types.WebhookCreateDocument,
     "\n  mutation WebhookDelete($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { webhookId }\n      ... on Error { code message }\n    }\n  }\n": types.WebhookDeleteDocument,
     "\n  query WebhookList {\n    webhooks { id url description createdAt createdBy }\n  }\n": types.WebhookListDocument,
     "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": types.WebhookDeliveryLogDocument,
@@ -152,7 +152,7 @@ export function graphql(source: "\n  mutation MgmtReauthenticate($input: Reauthe
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n    }\n  }\n"): typeof import('./graphql').WebhookCreateDocument;
+export function graphql(source: "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').WebhookCreateDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -70,6 +70,7 @@ export type ErrorCode =
   | 'INVALID_REFRESH_TOKEN'
   | 'INVALID_SCOPE'
   | 'INVALID_TOKEN'
+  | 'INVALID_WEBHOOK_URL'
   | 'MFA_ALREADY_ENABLED'
   | 'MFA_CHALLENGE_EXPIRED'
   | 'MFA_NOT_ENABLED'
@@ -314,7 +315,10 @@ export type WebhookCreateMutationVariables = Exact<{
 }>;
 
 
-export type WebhookCreateMutation = { createWebhook: { __typename: 'CreateWebhookPayload', secret: string, webhook: { id: string, url: string, description: string | null, createdAt: string, createdBy: string | null } } };
+export type WebhookCreateMutation = { createWebhook:
+    | { __typename: 'CreateWebhookPayload', secret: string, webhook: { id: string, url: string, description: string | null, createdAt: string, createdBy: string | null } }
+    | { __typename: 'InvalidWebhookUrlError', code: ErrorCode, message: string }
+   };
 
 export type WebhookDeleteMutationVariables = Exact<{
   id: string | number;
@@ -739,6 +743,10 @@ export const WebhookCreateDocument = new TypedDocumentString(`
         createdAt
         createdBy
       }
+    }
+    ... on Error {
+      code
+      message
     }
   }
 }
