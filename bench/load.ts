@@ -5,9 +5,11 @@
  * run.ts starts it (see startLoadWorker there) and sends one LoadRequest per measurement; the
  * worker answers with a LoadSummary carrying the same id. Everything goes to the URL it is
  * given (always http://127.0.0.1:<port>), for a fixed duration: no unbounded loops here.
+ * The same worker also runs the alert-latency probe (alert-probe.ts) when asked.
  */
 import { isMainThread, parentPort } from 'node:worker_threads';
 import autocannon from 'autocannon';
+import { runAlertProbe, type AlertProbeRequest, type AlertProbeSummary } from './alert-probe';
 
 export const ME_QUERY = '{ me { id email } }';
 export const LOGIN_MUTATION =
@@ -57,7 +59,19 @@ export interface LoadSummary {
   starved?: number;
 }
 
-export type WorkerMessage = { ready: true } | { ok: true; summary: LoadSummary } | { ok: false; id: number; error: string };
+/** The alert-latency probe (alert-probe.ts), run here for the same reason as autocannon. */
+export interface AlertProbeJob {
+  id: number;
+  alertProbe: AlertProbeRequest;
+}
+
+export type WorkerRequest = LoadRequest | AlertProbeJob;
+
+export type WorkerMessage =
+  | { ready: true }
+  | { ok: true; summary: LoadSummary }
+  | { ok: true; id: number; alerts: AlertProbeSummary }
+  | { ok: false; id: number; error: string };
 
 const HEADERS = {
   'content-type': 'application/json',
@@ -207,11 +221,14 @@ async function runLoad(req: LoadRequest): Promise<LoadSummary> {
 
 if (parentPort) {
   const port = parentPort;
-  port.on('message', (req: LoadRequest) => {
-    runLoad(req).then(
-      (summary) => port.postMessage({ ok: true, summary } satisfies WorkerMessage),
-      (error: unknown) => port.postMessage({ ok: false, id: req.id, error: String((error as Error)?.stack ?? error) } satisfies WorkerMessage),
-    );
+  const fail = (id: number) => (error: unknown) =>
+    port.postMessage({ ok: false, id, error: String((error as Error)?.stack ?? error) } satisfies WorkerMessage);
+  port.on('message', (req: WorkerRequest) => {
+    if ('alertProbe' in req) {
+      runAlertProbe(req.alertProbe).then((alerts) => port.postMessage({ ok: true, id: req.id, alerts } satisfies WorkerMessage), fail(req.id));
+    } else {
+      runLoad(req).then((summary) => port.postMessage({ ok: true, summary } satisfies WorkerMessage), fail(req.id));
+    }
   });
   port.postMessage({ ready: true } satisfies WorkerMessage);
 }

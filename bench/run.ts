@@ -4,16 +4,19 @@
  *
  *   me             POST /graphql { me { id email } } with a Bearer access token
  *   rotateRefresh  each request spends a live refresh token; the successor goes back to the pool
- *   login          round-robin over pre-registered users
+ *   login          round-robin over pre-registered users, alternately against the server and
+ *                  against a second one composed with { withoutAuditWrites: true }
  *   argon2 verify  the server's own hasher (same parameters, same concurrency limit), no HTTP
+ *   alert A → B    a refresh-token reuse on server A until B's securityAlerts subscriber has the
+ *                  alert (two instances sharing the database and Redis; alert-probe.ts)
  *
- * The server runs in this process (main thread); autocannon runs in a worker thread (load.ts).
- * A fresh database idp_bench_<random> and a fresh Redis key prefix are created for the run and
- * removed at the end, also on error or Ctrl-C.
+ * The servers run in this process (main thread); autocannon and the alert probe run in a worker
+ * thread (load.ts). A fresh database idp_bench_<random> and a fresh Redis key prefix are created
+ * for the run and removed at the end, also on error or Ctrl-C.
  *
  * Knobs (optional): BENCH_RUNS (default 5), BENCH_DURATION seconds per run (5), BENCH_WARMUP
- * seconds per benchmark (5), BENCH_FIRST_WARMUP seconds for the first one (10),
- * BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres).
+ * seconds per benchmark (5), BENCH_FIRST_WARMUP seconds for the first one (10), BENCH_ALERTS
+ * measured alerts (200), BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,9 +25,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
-import { compose } from '../src/compose';
-import { parseConfig } from '../src/config';
-import { startServer } from '../src/server';
+import { compose, type Composed } from '../src/compose';
+import { parseConfig, type Config } from '../src/config';
+import type { Metrics } from '../src/metrics';
+import { startServer, type RunningServer } from '../src/server';
+import type { AlertProbeRequest, AlertProbeSummary } from './alert-probe';
 import {
   LOGIN_MUTATION,
   ME_QUERY,
@@ -33,6 +38,7 @@ import {
   type LoadSummary,
   type LoadTask,
   type WorkerMessage,
+  type WorkerRequest,
 } from './load';
 
 // ---------------------------------------------------------------------------------------------
@@ -58,6 +64,11 @@ const FIRST_WARMUP_SEC = Math.max(WARMUP_SEC, intEnv('BENCH_FIRST_WARMUP', 10, 0
 const CONNECTIONS = { me: 16, rotateRefresh: 16, login: 8 } as const;
 /** Users logged in round-robin by the login benchmark (login locks the user's row briefly). */
 const LOGIN_USERS = 16;
+/** Alert latency: measured trigger → alert round trips, one at a time, after ALERT_WARMUP unmeasured ones. */
+const ALERTS = intEnv('BENCH_ALERTS', 200, 1, 2000);
+const ALERT_WARMUP = 10;
+/** The longest wait for one alert; a longer one counts as missed. */
+const ALERT_TIMEOUT_MS = 3000;
 
 const LOOPBACK = '127.0.0.1';
 const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? `postgres://postgres@${LOOPBACK}:5432/postgres`;
@@ -65,6 +76,10 @@ const REDIS_URL = `redis://${LOOPBACK}:6379`;
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 const log = (message: string) => console.error(`[bench] ${message}`);
+
+/** Like REGISTER_MUTATION, plus the new user's id (alerts carry the userId). */
+const REGISTER_WITH_ID_MUTATION =
+  'mutation Register($input: RegisterInput!) { register(input: $input) { __typename ... on AuthPayload { accessToken refreshToken user { id } } ... on Error { code message } } }';
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup: registered as resources are created, run once in reverse order (also on error/signal).
@@ -112,6 +127,7 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 
 interface LoadWorker {
   run(req: Omit<LoadRequest, 'id'>): Promise<LoadSummary>;
+  alertProbe(req: AlertProbeRequest): Promise<AlertProbeSummary>;
   terminate(): Promise<number>;
 }
 
@@ -121,7 +137,7 @@ async function startLoadWorker(): Promise<LoadWorker> {
   const target = new URL('./load.ts', import.meta.url).href;
   const source = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`;
   const worker = new Worker(source, { eval: true });
-  const pending = new Map<number, { resolve: (s: LoadSummary) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (result: unknown) => void; reject: (e: Error) => void }>();
   const failAll = (error: Error) => {
     for (const p of pending.values()) p.reject(error);
     pending.clear();
@@ -134,12 +150,12 @@ async function startLoadWorker(): Promise<LoadWorker> {
   });
   worker.on('message', (message: WorkerMessage) => {
     if ('ready' in message) return ready();
-    const id = message.ok ? message.summary.id : message.id;
+    const id = message.ok && 'summary' in message ? message.summary.id : message.id;
     const p = pending.get(id);
     if (!p) return;
     pending.delete(id);
-    if (message.ok) p.resolve(message.summary);
-    else p.reject(new Error(`load worker: ${message.error}`));
+    if (!message.ok) p.reject(new Error(`load worker: ${message.error}`));
+    else p.resolve('summary' in message ? message.summary : message.alerts);
   });
   worker.on('error', (error) => {
     notReady(error);
@@ -152,16 +168,43 @@ async function startLoadWorker(): Promise<LoadWorker> {
   });
   await readyPromise;
   let nextId = 1;
+  const call = <T>(message: (id: number) => WorkerRequest) => {
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
+      worker.postMessage(message(id));
+    });
+  };
   return {
-    run(req) {
-      const id = nextId++;
-      return new Promise<LoadSummary>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ ...req, id } satisfies LoadRequest);
-      });
-    },
+    run: (req) => call<LoadSummary>((id) => ({ ...req, id })),
+    alertProbe: (alertProbe) => call<AlertProbeSummary>((id) => ({ id, alertProbe })),
     terminate: () => worker.terminate(),
   };
+}
+
+/** One in-process server: compose + HTTP on a random loopback port; stopped once (also by cleanup). */
+interface Instance {
+  name: string;
+  service: Composed;
+  url: string;
+  stop(): Promise<void>;
+}
+async function startInstance(name: string, config: Config, overrides: Parameters<typeof compose>[1] = {}): Promise<Instance> {
+  const service = await compose(config, overrides); // real system clock; migrates the database if needed
+  let server: RunningServer | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      try {
+        await server?.close(1000);
+      } finally {
+        await service.close();
+      }
+    })());
+  cleanups.push({ name: `stop server ${name}`, fn: stop });
+  server = await startServer(service.app, { host: LOOPBACK, port: 0 });
+  if (!server.url.startsWith(`http://${LOOPBACK}:`)) throw new Error(`${name}: expected a loopback URL, got ${server.url}`);
+  return { name, service, url: server.url, stop };
 }
 
 interface AuthAnswer {
@@ -226,7 +269,7 @@ async function main() {
   });
 
   // --- The app, built like test/support/app.ts but with production settings.
-  const config = parseConfig({
+  const env = {
     NODE_ENV: 'production',
     HOST: LOOPBACK,
     PORT: '0',
@@ -236,15 +279,15 @@ async function main() {
     REDIS_KEY_PREFIX: redisPrefix,
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'silent',
-  });
-  const service = await compose(config); // real system clock; migrates the fresh database
-  cleanups.push({ name: 'close service', fn: () => service.close() });
-  const { services, app, metrics } = service;
-  const server = await startServer(app, { host: LOOPBACK, port: 0 });
-  cleanups.push({ name: 'close server', fn: () => server.close(1000) });
-  const url = server.url;
-  if (!url.startsWith(`http://${LOOPBACK}:`)) throw new Error(`expected a loopback URL, got ${url}`);
-  log(`server on ${url}, database ${dbName}, redis prefix ${redisPrefix}`);
+  };
+  const config = parseConfig(env);
+  const primary = await startInstance('main', config);
+  const { services, metrics } = primary.service;
+  const url = primary.url;
+  // The same database and config with audit writes switched off (benchmarks only): login with
+  // and without the audit write, measured alternately.
+  const noAudit = await startInstance('without audit', config, { withoutAuditWrites: true });
+  log(`server on ${url} (without audit writes: ${noAudit.url}), database ${dbName}, redis prefix ${redisPrefix}`);
   log(
     `argon2 m=${config.argon2.memoryCost}KiB t=${config.argon2.timeCost} p=${config.argon2.parallelism}, concurrency ${config.argon2Concurrency}; ` +
       `${RUNS} runs x ${DURATION_SEC}s after a ${WARMUP_SEC}s warm-up (${FIRST_WARMUP_SEC}s for the first benchmark)`,
@@ -254,8 +297,8 @@ async function main() {
   cleanups.push({ name: 'stop load worker', fn: () => worker.terminate() });
 
   // --- Setup over HTTP, as a client would.
-  async function gql(query: string, variables: Record<string, unknown>, token?: string): Promise<Record<string, unknown>> {
-    const res = await fetch(`${url}/graphql`, {
+  async function gql(query: string, variables: Record<string, unknown>, token?: string, base = url): Promise<Record<string, unknown>> {
+    const res = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -304,8 +347,18 @@ async function main() {
   const poolTarget = CONNECTIONS.rotateRefresh * 2 + 8;
   let pool: string[] = [];
   let sessionsCreated = 0;
-  /** Every login mutation we sent (setup and load), to know when the server has finished them. */
-  let loginsRequested = 0;
+  /**
+   * The two servers the login benchmark alternates between. `requested` counts every login
+   * mutation sent to that server (setup and load), to know when it has finished them.
+   */
+  interface LoginTarget {
+    label: string;
+    url: string;
+    metrics: Metrics;
+    requested: number;
+  }
+  const withAudit: LoginTarget = { label: 'login', url, metrics, requested: 0 };
+  const withoutAudit: LoginTarget = { label: 'login (no audit)', url: noAudit.url, metrics: noAudit.service.metrics, requested: 0 };
   async function topUpPool() {
     let need = poolTarget - pool.length;
     if (need <= 0) return;
@@ -333,7 +386,7 @@ async function main() {
     const loggedIn = await Promise.all(toLogin.map((u) => login(u.user)));
     for (const t of [...registered, ...loggedIn]) pool.push(t.refreshToken);
     sessionsCreated += registered.length + loggedIn.length;
-    loginsRequested += loggedIn.length;
+    withAudit.requested += loggedIn.length;
   }
   await topUpPool();
 
@@ -342,7 +395,7 @@ async function main() {
   log(`setup done: ${1 + LOGIN_USERS + refreshUsers.length} users, ${pool.length} pooled refresh tokens`);
 
   // --- Measurements
-  const load = (task: LoadTask, connections: number, durationSec: number) => worker.run({ url, connections, durationSec, task });
+  const load = (task: LoadTask, connections: number, durationSec: number, target = url) => worker.run({ url: target, connections, durationSec, task });
 
   async function rotateOnce(durationSec: number): Promise<LoadSummary> {
     await topUpPool();
@@ -378,20 +431,20 @@ async function main() {
    * the argon2 limiter) after the client has gone. Wait until every login sent has been answered,
    * so the next argon2 measurement runs on an idle server. Bounded: at most 3 s.
    */
-  async function loginsSettled() {
+  async function loginsSettled(target: LoginTarget) {
     const deadline = Date.now() + 3000;
     const done = async () => {
-      const { values } = await metrics.loginOutcomes.get();
+      const { values } = await target.metrics.loginOutcomes.get();
       return values.reduce((n, v) => n + v.value, 0);
     };
-    while (Date.now() < deadline && (await done()) < loginsRequested) await new Promise((r) => setTimeout(r, 20));
+    while (Date.now() < deadline && (await done()) < target.requested) await new Promise((r) => setTimeout(r, 20));
     const finished = await done();
-    if (finished < loginsRequested) log(`${loginsRequested - finished} logins still unfinished after 3 s; continuing`);
+    if (finished < target.requested) log(`${target.label}: ${target.requested - finished} logins still unfinished after 3 s; continuing`);
   }
-  const loginLoad = async (durationSec: number) => {
-    const summary = await load({ kind: 'login', users: loginCredentials }, CONNECTIONS.login, durationSec);
-    loginsRequested += summary.sent;
-    await loginsSettled();
+  const loginLoad = async (target: LoginTarget, durationSec: number) => {
+    const summary = await load({ kind: 'login', users: loginCredentials }, CONNECTIONS.login, durationSec, target.url);
+    target.requested += summary.sent;
+    await loginsSettled(target);
     return summary;
   };
 
@@ -419,19 +472,69 @@ async function main() {
     log(`rotateRefresh run ${i + 1}/${RUNS}: ${round(rotateRuns[i]!.rps)} req/s, ${rotateRuns[i]!.bad} bad`);
   }
 
-  // login and raw argon2, interleaved so both see the same machine state
-  log(`login + argon2 verify: warm-up ${WARMUP_SEC}s each`);
+  // login with audit, login without audit, and raw argon2, interleaved so all three see the same
+  // machine state. The two logins swap places every round (ABBA...) so neither always goes first.
+  log(`login + login without audit + argon2 verify: warm-up ${WARMUP_SEC}s each`);
   if (WARMUP_SEC > 0) {
-    checkWarmup('login', await loginLoad(WARMUP_SEC));
+    checkWarmup('login', await loginLoad(withAudit, WARMUP_SEC));
+    checkWarmup('login (no audit)', await loginLoad(withoutAudit, WARMUP_SEC));
     await argon2Once(Math.min(WARMUP_SEC, 2)); // native code: nothing to optimize, only caches
   }
   const loginRuns: LoadSummary[] = [];
+  const noAuditRuns: LoadSummary[] = [];
   const argon2Runs: Awaited<ReturnType<typeof argon2Once>>[] = [];
   for (let i = 0; i < RUNS; i++) {
-    loginRuns.push(await loginLoad(DURATION_SEC));
+    const order = i % 2 === 0 ? [withAudit, withoutAudit] : [withoutAudit, withAudit];
+    for (const target of order) (target === withAudit ? loginRuns : noAuditRuns).push(await loginLoad(target, DURATION_SEC));
     argon2Runs.push(await argon2Once(DURATION_SEC));
-    log(`login run ${i + 1}/${RUNS}: ${round(loginRuns[i]!.rps)} req/s; argon2 ${round(argon2Runs[i]!.verifiesPerSec)} verifies/s`);
+    log(
+      `login run ${i + 1}/${RUNS}: ${round(loginRuns[i]!.rps)} req/s with audit, ${round(noAuditRuns[i]!.rps)} without; ` +
+        `argon2 ${round(argon2Runs[i]!.verifiesPerSec)} verifies/s`,
+    );
   }
+  await noAudit.stop();
+
+  // Alert latency across two instances A and B: the same database, the same Redis and key prefix,
+  // each its own HTTP port. The config is the main one plus a bootstrap admin, with
+  // REQUIRE_ADMIN_MFA off so that a password sign-in carries the admin's alerts:read scope (MFA
+  // enrolment is not what is measured here).
+  const adminEmail = `bench-${tag}-admin@example.com`;
+  const adminPassword = `bench admin ${randomBytes(12).toString('hex')}`;
+  const alertConfig = parseConfig({ ...env, BOOTSTRAP_ADMIN_EMAIL: adminEmail, BOOTSTRAP_ADMIN_PASSWORD: adminPassword, REQUIRE_ADMIN_MFA: 'false' });
+  const serverA = await startInstance('A', alertConfig);
+  const serverB = await startInstance('B', alertConfig);
+  const admin = (await gql(LOGIN_MUTATION, { input: { email: adminEmail, password: adminPassword } }, undefined, serverB.url)).login as AuthAnswer;
+  if (admin.__typename !== 'AuthPayload' || !admin.accessToken) throw new Error(`admin login on B failed: ${admin.__typename} ${admin.code ?? ''} ${admin.message ?? ''}`);
+  // One fresh user (one session) per trigger, registered on A before anything is timed.
+  const alertUsers: { userId: string; refreshToken: string }[] = [];
+  const alertUsersNeeded = ALERT_WARMUP + ALERTS;
+  while (alertUsers.length < alertUsersNeeded) {
+    const batch = Array.from({ length: Math.min(8, alertUsersNeeded - alertUsers.length) }, async () => {
+      const answer = (await gql(REGISTER_WITH_ID_MUTATION, { input: newUser('alert') }, undefined, serverA.url)).register as AuthAnswer & { user?: { id?: string } };
+      if (answer.__typename !== 'AuthPayload' || !answer.refreshToken || !answer.user?.id) {
+        throw new Error(`register on A failed: ${answer.__typename} ${answer.code ?? ''} ${answer.message ?? ''}`);
+      }
+      return { userId: answer.user.id, refreshToken: answer.refreshToken };
+    });
+    alertUsers.push(...(await Promise.all(batch)));
+  }
+  log(`alert latency: ${ALERT_WARMUP} warm-up + ${ALERTS} measured refresh-token reuses on A (${serverA.url}), subscriber on B (${serverB.url})`);
+  const alertProbe = await worker.alertProbe({
+    triggerUrl: serverA.url,
+    subscribeUrl: serverB.url,
+    adminAccessToken: admin.accessToken,
+    users: alertUsers,
+    warmup: ALERT_WARMUP,
+    timeoutMs: ALERT_TIMEOUT_MS,
+    maxConsecutiveMisses: 5,
+    deadlineMs: 30_000 + ALERTS * 50,
+  });
+  log(
+    `alert latency: ${alertProbe.received}/${alertProbe.attempted} received, median ${alertProbe.latencyMs.median} ms, p99 ${alertProbe.latencyMs.p99} ms, ` +
+      `${alertProbe.missed} missed${alertProbe.stopped ? `; stopped early: ${alertProbe.stopped}` : ''}`,
+  );
+  await serverB.stop();
+  await serverA.stop();
 
   // --- Report
   const summarize = (runs: LoadSummary[], connections: number) => ({
@@ -452,6 +555,10 @@ async function main() {
     abandonedTokens: rotateRuns.reduce((n, r) => n + (r.abandoned ?? 0), 0),
   };
   const loginResult = { ...summarize(loginRuns, CONNECTIONS.login), users: LOGIN_USERS };
+  const noAuditResult = { ...summarize(noAuditRuns, CONNECTIONS.login), users: LOGIN_USERS };
+  const auditRatio = loginResult.medianRps / noAuditResult.medianRps;
+  const auditRatioPerRun = loginRuns.map((r, i) => r.rps / noAuditRuns[i]!.rps);
+  const alertsMissed = alertProbe.missed + alertProbe.badTriggers + alertProbe.notAttempted;
   const argon2Result = {
     concurrency: config.argon2Concurrency,
     params: config.argon2,
@@ -467,7 +574,9 @@ async function main() {
     ['me', String(meResult.connections), round(meResult.medianRps).toFixed(1), 'req/s', String(meResult.medianLatencyP50Ms), String(meResult.medianLatencyP99Ms), String(meResult.errors)],
     ['rotateRefresh', String(rotateResult.connections), round(rotateResult.medianRps).toFixed(1), 'req/s', String(rotateResult.medianLatencyP50Ms), String(rotateResult.medianLatencyP99Ms), String(rotateResult.errors)],
     ['login', String(loginResult.connections), round(loginResult.medianRps).toFixed(1), 'req/s', String(loginResult.medianLatencyP50Ms), String(loginResult.medianLatencyP99Ms), String(loginResult.errors)],
+    ['login (no audit)', String(noAuditResult.connections), round(noAuditResult.medianRps).toFixed(1), 'req/s', String(noAuditResult.medianLatencyP50Ms), String(noAuditResult.medianLatencyP99Ms), String(noAuditResult.errors)],
     ['argon2 verify', `${argon2Result.concurrency} (conc.)`, round(argon2Result.medianVerifiesPerSec).toFixed(1), 'verify/s', '-', '-', String(argon2Result.failures)],
+    ['alert A → B', '1 (ws)', alertProbe.latencyMs.median.toFixed(2), 'ms', alertProbe.latencyMs.median.toFixed(2), alertProbe.latencyMs.p99.toFixed(2), String(alertsMissed)],
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => r.map((cell, c) => (c === 0 || c === 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
@@ -482,13 +591,21 @@ async function main() {
   for (const r of rows.slice(1)) console.log(line(r));
   console.log('');
   console.log(`login/s ÷ argon2 verify/s = ${ratio.toFixed(3)}`);
+  console.log(`login/s with audit ÷ without audit = ${auditRatio.toFixed(3)}  (per round: ${auditRatioPerRun.map((r) => r.toFixed(3)).join(', ')})`);
+  console.log(
+    `alerts: ${alertProbe.received} of ${ALERTS} received on B, ${alertsMissed} missed (waited at most ${ALERT_TIMEOUT_MS} ms each); ` +
+      `${alertProbe.beforeResponse} arrived before A's answer was read (negative latency); from the request's start: median ${alertProbe.fromRequestStartMs.median.toFixed(2)} ms, p99 ${alertProbe.fromRequestStartMs.p99.toFixed(2)} ms`,
+  );
+  if (alertProbe.stopped) console.log(`alerts: stopped early: ${alertProbe.stopped}`);
+  if (alertProbe.badSamples.length > 0) console.log(`alerts: e.g. bad trigger answer: ${alertProbe.badSamples[0]}`);
   console.log('');
   console.log('per run:');
   console.log(`  me             ${perRun(meRuns.map((r) => r.rps))}`);
   console.log(`  rotateRefresh  ${perRun(rotateRuns.map((r) => r.rps))}  (abandoned in-flight tokens: ${rotateResult.abandonedTokens})`);
   console.log(`  login          ${perRun(loginRuns.map((r) => r.rps))}`);
+  console.log(`  login no audit ${perRun(noAuditRuns.map((r) => r.rps))}`);
   console.log(`  argon2 verify  ${perRun(argon2Runs.map((r) => r.verifiesPerSec))}`);
-  for (const [name, runs] of [['me', meRuns], ['rotateRefresh', rotateRuns], ['login', loginRuns]] as const) {
+  for (const [name, runs] of [['me', meRuns], ['rotateRefresh', rotateRuns], ['login', loginRuns], ['login (no audit)', noAuditRuns]] as const) {
     const sample = runs.find((r) => r.badSamples.length > 0)?.badSamples[0];
     if (sample) console.log(`  ${name}: e.g. bad answer: ${sample}`);
   }
@@ -517,8 +634,23 @@ async function main() {
       login: loginResult,
       argon2Verify: argon2Result,
       loginPerArgon2VerifyRatio: ratio,
-      /** login run i ÷ the argon2 run measured right after it */
+      /** login run i ÷ the argon2 run of the same round */
       loginPerArgon2VerifyRatioPerRun: perRunRatios,
+      /** The same login benchmark against a second server composed with { withoutAuditWrites: true }. */
+      loginWithoutAudit: noAuditResult,
+      /** median login/s with audit ÷ median login/s without */
+      loginWithPerWithoutAuditRatio: auditRatio,
+      /** login run i with audit ÷ login run i without (same round) */
+      loginWithPerWithoutAuditRatioPerRun: auditRatioPerRun,
+      alertLatency: {
+        what: 'REFRESH_TOKEN_REUSE raised on server A, received by a securityAlerts WebSocket subscriber on server B (shared Redis); ms from A\'s answer fully read to B\'s alert',
+        servers: 2,
+        measured: ALERTS,
+        warmupTriggers: ALERT_WARMUP,
+        timeoutMs: ALERT_TIMEOUT_MS,
+        missedTotal: alertsMissed,
+        ...alertProbe,
+      },
     },
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -526,6 +658,10 @@ async function main() {
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   console.log('');
   console.log(`written: ${file}`);
+  if (alertsMissed > 0) {
+    log(`${alertsMissed} alerts missed: delivery across instances is broken (or slower than ${ALERT_TIMEOUT_MS} ms)`);
+    process.exitCode = 1;
+  }
 }
 
 const startedAt = Date.now();
