@@ -535,6 +535,8 @@ async function main() {
   );
   await serverB.stop();
   await serverA.stop();
+  // Ctrl-C during the probe closes the servers under it: no report from a half-torn-down run.
+  if (interrupted) throw new Error('interrupted');
 
   // --- Report
   const summarize = (runs: LoadSummary[], connections: number) => ({
