@@ -19,7 +19,10 @@ export type Services = ReturnType<typeof createServices>;
 
 export interface ServiceOptions {
   onLogin?: (outcome: LoginOutcome) => void;
-  /** Benchmarks only: skip audit writes, to measure what they cost. Never set in a deployment. */
+  /**
+   * Benchmarks only: skip audit writes, to measure what they cost. Alert rules and webhook
+   * deliveries hang off audit writes, so they stop too. Never set in a deployment.
+   */
   withoutAuditWrites?: boolean;
 }
 

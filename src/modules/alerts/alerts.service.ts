@@ -6,7 +6,7 @@
  * which pass an allow-list).
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, ne, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { afterCommit } from '../../db/after-commit';
 import type { Clock } from '../../lib/clock';
@@ -112,15 +112,13 @@ export function createAlertService(deps: {
           return store(tx, { ...base, type: 'BACKUP_CODE_USED', severity: 'MEDIUM', message: 'A backup code was used to sign in.', details: { ...e.details } }, at);
         case 'LOGIN_SUCCEEDED': {
           if (!e.userId) return;
-          // New for this user: earlier successful logins exist, none from this user agent.
-          const [seen] = await tx
-            .select({
-              any: sql<number>`count(*)::int`,
-              same: sql<number>`count(*) filter (where ${auditLogs.userAgent} is not distinct from ${e.userAgent})::int`,
-            })
-            .from(auditLogs)
-            .where(and(eq(auditLogs.userId, e.userId), eq(auditLogs.action, 'LOGIN_SUCCEEDED'), ne(auditLogs.seq, e.seq)));
-          if (seen && seen.any > 0 && seen.same === 0) {
+          // New for this user: an earlier successful login exists, but none from this user agent.
+          // Two LIMIT 1 probes on (user_id, action, user_agent): constant cost however long the history.
+          const earlier = and(eq(auditLogs.userId, e.userId), eq(auditLogs.action, 'LOGIN_SUCCEEDED'), ne(auditLogs.seq, e.seq));
+          const sameAgent = e.userAgent === null ? isNull(auditLogs.userAgent) : eq(auditLogs.userAgent, e.userAgent);
+          const [any] = await tx.select({ seq: auditLogs.seq }).from(auditLogs).where(earlier).limit(1);
+          const [same] = any ? await tx.select({ seq: auditLogs.seq }).from(auditLogs).where(and(earlier, sameAgent)).limit(1) : [];
+          if (any && !same) {
             await store(tx, { ...base, type: 'NEW_DEVICE_LOGIN', severity: 'LOW', message: 'A sign-in from a device not seen before for this account.', details: { sessionId: e.sessionId, userAgent: e.userAgent } }, at);
           }
           return;

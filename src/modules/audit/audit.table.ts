@@ -24,7 +24,9 @@ export const auditLogs = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [index('audit_logs_user_seq_idx').on(t.userId, t.seq), index('audit_logs_occurred_idx').on(t.occurredAt), index('audit_logs_action_seq_idx').on(t.action, t.seq)],
+  (t) => [
+    index('audit_logs_user_seq_idx').on(t.userId, t.seq),
+    index('audit_logs_user_action_agent_idx').on(t.userId, t.action, t.userAgent), index('audit_logs_occurred_idx').on(t.occurredAt), index('audit_logs_action_seq_idx').on(t.action, t.seq)],
 );
 
 /** Where the chain starts after a retention purge: the last purged entry's position and hash. */

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_logs_user_action_agent_idx" ON "audit_logs" USING btree ("user_id","action","user_agent");
