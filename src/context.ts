@@ -61,14 +61,14 @@ export async function authenticate(services: Services, authorization: string | n
   if (token === '') throw unauthenticated('The Authorization header must be "Bearer <token>".', 'INVALID_TOKEN');
   try {
     const claims = await services.accessTokens.verify(token);
-    if (!(await services.sessions.isActive(claims.sid))) {
-      throw unauthenticated('The session behind this access token has ended.', 'SESSION_REVOKED');
-    }
+    const state = await services.sessions.tokenState(claims.sid, claims.sub);
+    if (!state.active) throw unauthenticated('The session behind this access token has ended.', 'SESSION_REVOKED');
     return {
       kind: 'session',
       userId: claims.sub,
       sessionId: claims.sid,
-      scopes: claims.scopes,
+      // Roles changed since this token was issued: its scopes follow the roles, not the token.
+      scopes: state.liveRoles ? services.scopesFor(state.liveRoles, { mfaVerified: claims.amr.includes('otp') }) : claims.scopes,
       amr: claims.amr,
       authTime: new Date(claims.authTime * 1000),
     };

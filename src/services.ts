@@ -12,6 +12,7 @@ import { createKeyService } from './modules/keys/keys.service';
 import { createSessionService } from './modules/sessions/sessions.service';
 import { createUserService } from './modules/users/users.service';
 import { createAuditService } from './modules/audit/audit.service';
+import { scopesForRoles } from './modules/authz/scopes';
 import { createAlertService } from './modules/alerts/alerts.service';
 import { createWebhookService } from './modules/webhooks/webhooks.service';
 
@@ -45,7 +46,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
   const audit = hooks.withoutAuditWrites ? { ...recorded, record: async () => {}, log: async () => {} } : recorded;
   const keys = createKeyService({ db, sealer, clock, audit, accessTokenTtl: config.accessTokenTtl });
   const accessTokens = createAccessTokenService({ keys, clock, issuer: config.publicUrl, audience: config.tokenAudience, ttl: config.accessTokenTtl });
-  const users = createUserService({ db, clock, audit, hasher, passwordMinLength: config.passwordMinLength });
+  const users = createUserService({ db, clock, kv, audit, hasher, passwordMinLength: config.passwordMinLength, liveRolesTtl: config.accessTokenTtl + 5 });
   const sessions = createSessionService({
     db,
     kv,
@@ -61,7 +62,10 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
       refreshReuseGrace: config.refreshReuseGrace,
     },
   });
-  const issuer = createSessionIssuer({ clock, sessions, accessTokens, requireAdminMfa: config.requireAdminMfa });
+  // REQUIRE_ADMIN_MFA: admin scopes only for sessions that passed MFA.
+  const scopesFor = (roles: readonly string[], session: { mfaVerified: boolean }) =>
+    scopesForRoles(roles, { adminAllowed: !config.requireAdminMfa || session.mfaVerified });
+  const issuer = createSessionIssuer({ clock, sessions, accessTokens, scopesFor });
   const mfa = createMfaService({ db, clock, sealer, hasher, audit, settings: config.mfa });
   const trustedDevices = createTrustedDeviceService({ db, clock, audit, ttl: config.mfa.trustedDeviceTtl });
   const challenges = createMfaChallengeService({ db, clock, ttl: config.mfa.challengeTtl });
@@ -79,5 +83,5 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     reauthWindow: config.reauthWindow,
     passwordMinLength: config.passwordMinLength,
   });
-  return { clock, pubsub: deps.pubsub, hasher, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices };
+  return { clock, scopesFor, pubsub: deps.pubsub, hasher, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices };
 }

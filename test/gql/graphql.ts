@@ -18,6 +18,7 @@ export type AuditAction =
   | 'PASSWORD_CHANGED'
   | 'REAUTHENTICATED'
   | 'REFRESH_TOKEN_REUSED'
+  | 'ROLES_CHANGED'
   | 'SESSION_REVOKED'
   | 'SIGNING_KEY_ROTATED'
   | 'TRUSTED_DEVICE_ADDED'
@@ -123,6 +124,12 @@ export type RotateRefreshInput = {
   /** Omit in cookie mode (then the `x-graphql-csrf` header is required). */
   refreshToken?: string | null | undefined;
   useCookies?: boolean | null | undefined;
+};
+
+export type SetUserRolesInput = {
+  /** USER is always kept. Removing the last ADMIN is refused. */
+  roles: Array<Role>;
+  userId: string | number;
 };
 
 export type VerifyMfaLoginInput = {
@@ -309,6 +316,21 @@ export type MgmtReauthenticateMutation = { reauthenticate:
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
     | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
    };
+
+export type RolesSetMutationVariables = Exact<{
+  input: SetUserRolesInput;
+}>;
+
+
+export type RolesSetMutation = { setUserRoles:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'SetUserRolesSuccess', user: { id: string, roles: Array<Role> } }
+   };
+
+export type RolesOverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RolesOverviewQuery = { securityOverview: { users: number } };
 
 export type WebhookCreateMutationVariables = Exact<{
   input: CreateWebhookInput;
@@ -730,6 +752,30 @@ export const MgmtReauthenticateDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MgmtReauthenticateMutation, MgmtReauthenticateMutationVariables>;
+export const RolesSetDocument = new TypedDocumentString(`
+    mutation RolesSet($input: SetUserRolesInput!) {
+  setUserRoles(input: $input) {
+    __typename
+    ... on SetUserRolesSuccess {
+      user {
+        id
+        roles
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RolesSetMutation, RolesSetMutationVariables>;
+export const RolesOverviewDocument = new TypedDocumentString(`
+    query RolesOverview {
+  securityOverview {
+    users
+  }
+}
+    `) as unknown as TypedDocumentString<RolesOverviewQuery, RolesOverviewQueryVariables>;
 export const WebhookCreateDocument = new TypedDocumentString(`
     mutation WebhookCreate($input: CreateWebhookInput!) {
   createWebhook(input: $input) {

@@ -108,6 +108,11 @@ export function createAlertService(deps: {
           return store(tx, { ...base, type: 'REFRESH_TOKEN_REUSE', severity: 'HIGH', message: 'A spent refresh token was presented again; the session was revoked.', details: { sessionId: e.sessionId } }, at);
         case 'MFA_DISABLED':
           return store(tx, { ...base, type: 'MFA_DISABLED', severity: 'MEDIUM', message: 'Two-factor authentication was switched off.', details: {} }, at);
+        case 'ROLES_CHANGED': {
+          const granted = (e.details.roles as string[] | undefined)?.includes('ADMIN') && !(e.details.previousRoles as string[] | undefined)?.includes('ADMIN');
+          if (!granted) return;
+          return store(tx, { ...base, type: 'ADMIN_ROLE_GRANTED', severity: 'HIGH', message: 'The admin role was granted to an account.', details: { grantedBy: e.actorUserId } }, at);
+        }
         case 'BACKUP_CODE_USED':
           return store(tx, { ...base, type: 'BACKUP_CODE_USED', severity: 'MEDIUM', message: 'A backup code was used to sign in.', details: { ...e.details } }, at);
         case 'LOGIN_SUCCEEDED': {

@@ -40,6 +40,7 @@ const DETAIL_KEYS = {
   TRUSTED_DEVICE_ADDED: ['trustedDeviceId', 'expiresAt'],
   TRUSTED_DEVICE_REVOKED: ['trustedDeviceId', 'reason'],
   SIGNING_KEY_ROTATED: ['kid', 'activatesAt'],
+  ROLES_CHANGED: ['roles', 'previousRoles'],
   WEBHOOK_CREATED: ['webhookId', 'host'],
   WEBHOOK_DELETED: ['webhookId', 'host'],
 } as const satisfies Record<string, readonly string[]>;

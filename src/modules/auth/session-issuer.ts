@@ -1,7 +1,6 @@
 /** What every successful authentication ends in: a session, a refresh token, an access token. */
 import type { Clock } from '../../lib/clock';
 import type { AccessTokenService } from '../keys/access-token.service';
-import { scopesForRoles } from '../authz/scopes';
 import type { IssuedRefresh, SessionEvent, SessionRow, SessionService } from '../sessions/sessions.service';
 import type { UserRow } from '../users/users.service';
 
@@ -32,7 +31,7 @@ export function createSessionIssuer(deps: {
   clock: Clock;
   sessions: SessionService;
   accessTokens: AccessTokenService;
-  requireAdminMfa: boolean;
+  scopesFor: (roles: readonly string[], session: { mfaVerified: boolean }) => string[];
 }): SessionIssuer {
   const { clock, sessions, accessTokens } = deps;
 
@@ -41,7 +40,7 @@ export function createSessionIssuer(deps: {
     const access = await accessTokens.issue({
       userId: user.id,
       sessionId: session.id,
-      scopes: scopesForRoles(user.roles, { adminAllowed: !deps.requireAdminMfa || session.mfaVerified }),
+      scopes: deps.scopesFor(user.roles, { mfaVerified: session.mfaVerified }),
       amr: session.amr,
       authTime: session.authenticatedAt,
       notAfter: sessions.endsAt(session),

@@ -51,3 +51,10 @@ export function scopesForRoles(roles: readonly string[], opts: { adminAllowed?: 
 }
 
 export const hasScope = (held: readonly string[], needed: string): boolean => held.includes(needed) || held.includes('admin');
+
+/**
+ * After an admin changes someone's roles, their current roles sit in the kv under this key for
+ * as long as a token issued before the change can live, and every request re-derives scopes
+ * from them: a demotion (or a grant) applies to existing tokens at once, on every instance.
+ */
+export const liveRolesKey = (userId: string) => `roles:${userId}`;

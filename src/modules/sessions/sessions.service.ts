@@ -23,6 +23,7 @@ import { addSeconds } from '../../lib/clock';
 import { hmacSha256, randomToken, sha256 } from '../../lib/tokens';
 import type { Kv } from '../../kv/kv';
 import type { AuditMeta, AuditService } from '../audit/audit.service';
+import { liveRolesKey } from '../authz/scopes';
 import { users } from '../users/users.table';
 import { refreshTokens, sessions, type SessionRow } from './sessions.table';
 import { InvalidRefreshTokenError, NotFoundError, RefreshTokenReusedError } from './sessions.errors';
@@ -73,8 +74,11 @@ export interface SessionService {
     event: SessionEvent;
   }): Promise<IssuedRefresh>;
   rotate(refreshToken: string, meta: { ip: string | null; userAgent: string | null }): Promise<IssuedRefresh>;
-  /** Not revoked: the one kv round trip made for every authenticated request. */
-  isActive(sessionId: string): Promise<boolean>;
+  /**
+   * The one kv round trip of every authenticated request: is the session revoked, and were the
+   * user's roles changed since its tokens were issued?
+   */
+  tokenState(sessionId: string, userId: string): Promise<{ active: boolean; liveRoles: string[] | null }>;
   get(sessionId: string): Promise<SessionRow | undefined>;
   listActive(userId: string): Promise<SessionRow[]>;
   revoke(userId: string, sessionId: string, reason: RevokeReason, meta?: AuditMeta): Promise<void>;
@@ -226,9 +230,9 @@ export function createSessionService(deps: {
       return { session: outcome.session, refreshToken: outcome.refreshToken, refreshTokenExpiresAt: outcome.expiresAt };
     },
 
-    async isActive(sessionId) {
-      const [marker] = await kv.mget([revokedKey(sessionId)]);
-      return marker === null || marker === undefined;
+    async tokenState(sessionId, userId) {
+      const [marker, roles] = await kv.mget([revokedKey(sessionId), liveRolesKey(userId)]);
+      return { active: marker == null, liveRoles: roles ? (JSON.parse(roles) as string[]) : null };
     },
 
     async get(sessionId) {

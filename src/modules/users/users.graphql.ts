@@ -1,4 +1,10 @@
+import { auditMeta } from '../../context';
 import { builder } from '../../graphql/builder';
+import { expected, resultUnion } from '../../graphql/errors';
+import { guard } from '../../graphql/guard';
+import { NotFoundError } from '../../lib/errors';
+import { isUuid } from '../../lib/ids';
+import { NotFoundErrorRef } from '../sessions/sessions.graphql';
 import { scopesForRoles } from '../authz/scopes';
 import type { UserRow } from './users.table';
 
@@ -39,3 +45,31 @@ builder.queryField('me', (t) =>
   }),
 );
 
+
+const SetUserRolesSuccessRef = builder.objectRef<{ __typename: 'SetUserRolesSuccess'; user: UserRow }>('SetUserRolesSuccess').implement({
+  fields: (t) => ({ user: t.field({ type: UserRef, resolve: (r) => r.user }) }),
+});
+const SetUserRolesResult = resultUnion('SetUserRolesResult', 'The user with the new roles, or NotFoundError.', [SetUserRolesSuccessRef, NotFoundErrorRef]);
+const SetUserRolesInput = builder.inputType('SetUserRolesInput', {
+  fields: (t) => ({
+    userId: t.id({ required: true }),
+    roles: t.field({ type: [RoleEnum], required: true, description: 'USER is always kept. Removing the last ADMIN is refused.' }),
+  }),
+});
+
+builder.mutationField('setUserRoles', (t) =>
+  t.field({
+    type: SetUserRolesResult,
+    ...guard('users:write'),
+    description: "Sets a user's roles. Takes effect on the user's next request, existing access tokens included, on every instance.",
+    args: { input: t.arg({ type: SetUserRolesInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const viewer = await ctx.requireViewer();
+      return expected([NotFoundError], async () => {
+        if (!isUuid(String(input.userId))) throw new NotFoundError('No such user.');
+        const user = await ctx.services.users.setRoles(String(input.userId), input.roles, auditMeta(ctx, viewer));
+        return { __typename: 'SetUserRolesSuccess' as const, user };
+      });
+    },
+  }),
+);

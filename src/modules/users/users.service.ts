@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import type { Kv } from '../../kv/kv';
+import { NotFoundError } from '../../lib/errors';
+import { liveRolesKey, ROLES } from '../authz/scopes';
 import type { AuditEvent, AuditMeta, AuditService } from '../audit/audit.service';
 import type { Clock } from '../../lib/clock';
 import { BadInputError } from '../../lib/bad-input';
@@ -24,12 +27,23 @@ export interface UserService {
   /** With `event`, the change is recorded in the audit log in the same transaction. */
   setPasswordHash(id: string, hash: string, event?: Omit<AuditEvent, 'userId'>): Promise<void>;
   count(): Promise<number>;
+  /** Sets roles (USER always included); takes effect on existing tokens at their next request. */
+  setRoles(userId: string, roles: string[], meta: AuditMeta): Promise<UserRow>;
   /** Creates the admin when no account has that e-mail; never overwrites an existing one. */
   ensureAdmin(email: string, password: string, via: 'bootstrap' | 'cli'): Promise<'created' | 'exists'>;
 }
 
-export function createUserService(deps: { db: Db; clock: Clock; audit: AuditService; hasher: PasswordHasher; passwordMinLength: number }): UserService {
-  const { db, clock, audit, hasher } = deps;
+export function createUserService(deps: {
+  db: Db;
+  clock: Clock;
+  kv: Kv;
+  audit: AuditService;
+  hasher: PasswordHasher;
+  passwordMinLength: number;
+  /** seconds: as long as an access token issued before a role change can live */
+  liveRolesTtl: number;
+}): UserService {
+  const { db, clock, kv, audit, hasher } = deps;
 
   const service: UserService = {
     async create(input, meta = {}) {
@@ -77,6 +91,24 @@ export function createUserService(deps: { db: Db; clock: Clock; audit: AuditServ
         await tx.update(users).set({ passwordHash: hash, updatedAt: clock.now() }).where(eq(users.id, id));
         if (event) await audit.record(tx, { ...event, userId: id });
       });
+    },
+    async setRoles(userId, requested, meta) {
+      const roles = ROLES.filter((r) => r === 'USER' || requested.includes(r));
+      const now = clock.now();
+      const row = await db.transaction(async (tx) => {
+        // Locks every admin row, so two concurrent demotions cannot remove the last admin.
+        const admins = await tx.select({ id: users.id }).from(users).where(sql`'ADMIN' = any(${users.roles})`).for('update');
+        const [current] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+        if (!current) throw new NotFoundError('No such user.');
+        if (current.roles.includes('ADMIN') && !roles.includes('ADMIN') && admins.length <= 1) {
+          throw new BadInputError('At least one admin must remain: grant ADMIN to someone else first.', 'roles');
+        }
+        const [updated] = await tx.update(users).set({ roles, updatedAt: now }).where(eq(users.id, userId)).returning();
+        await audit.record(tx, { ...meta, action: 'ROLES_CHANGED', userId, details: { roles, previousRoles: current.roles } });
+        return updated!;
+      });
+      await kv.setex(liveRolesKey(userId), deps.liveRolesTtl, JSON.stringify(row.roles));
+      return row;
     },
     async count() {
       const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(isNull(users.disabledAt));
