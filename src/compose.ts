@@ -54,6 +54,7 @@ export async function compose(config: Config, overrides: { clock?: Clock; withou
     app,
     startJobs() {
       services.keys.start();
+      services.apiKeys.start();
       services.webhooks.start();
       void purge();
       retention = setInterval(() => void purge(), DAY_MS);

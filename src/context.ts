@@ -9,6 +9,7 @@ import type { Services } from './services';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { AccessTokenError } from './modules/keys/access-token.service';
+import { API_KEY_PREFIX, type ApiKeyViewer } from './modules/apikeys/apikeys.service';
 
 export interface SessionViewer {
   kind: 'session';
@@ -18,7 +19,7 @@ export interface SessionViewer {
   amr: string[];
   authTime: Date;
 }
-export type Viewer = SessionViewer;
+export type Viewer = SessionViewer | ApiKeyViewer;
 
 export interface RequestInfo {
   ip: string;
@@ -36,6 +37,17 @@ export interface Context {
   viewer(): Promise<Viewer | null>;
   /** Like viewer(), but anonymous is an error too. */
   requireViewer(): Promise<Viewer>;
+  /** A signed-in session: API keys are refused (they never manage credentials). */
+  requireSession(): Promise<SessionViewer>;
+}
+
+/** Query parameters that would put a credential into URLs (logs, history, Referer): refused. */
+const CREDENTIAL_PARAMS = ['api_key', 'apikey', 'apiKey', 'access_token', 'token', 'key'];
+
+export function forbiddenForApiKeys(): GraphQLError {
+  return new GraphQLError('API keys cannot manage credentials (password, e-mail, MFA, API keys, sessions): use a signed-in session.', {
+    extensions: { code: 'FORBIDDEN', reason: 'SESSION_REQUIRED' },
+  });
 }
 
 export function unauthenticated(message: string, reason?: string): GraphQLError {
@@ -55,8 +67,22 @@ export function bearerFrom(header: string | null | undefined): string | undefine
 }
 
 /** Who the Authorization header says is calling: null without one, UNAUTHENTICATED when bad. */
-export async function authenticate(services: Services, authorization: string | null | undefined): Promise<Viewer | null> {
-  const token = bearerFrom(authorization);
+export async function authenticate(
+  services: Services,
+  authorization: string | null | undefined,
+  extra: { apiKey?: string | null; ip?: string; url?: string } = {},
+): Promise<Viewer | null> {
+  if (extra.url) {
+    const params = new URL(extra.url, 'http://x').searchParams;
+    if (CREDENTIAL_PARAMS.some((p) => params.has(p))) {
+      throw unauthenticated('Credentials are never accepted in the URL: send Authorization: Bearer or X-Api-Key.', 'CREDENTIAL_IN_URL');
+    }
+  }
+  const bearer = bearerFrom(authorization);
+  if (extra.apiKey != null || bearer?.startsWith(API_KEY_PREFIX)) {
+    return services.apiKeys.authenticate((extra.apiKey ?? bearer ?? '').trim(), extra.ip ?? 'unknown');
+  }
+  const token = bearer;
   if (token === undefined) return null;
   if (token === '') throw unauthenticated('The Authorization header must be "Bearer <token>".', 'INVALID_TOKEN');
   try {
@@ -87,13 +113,24 @@ export function createContext(input: {
   authorization: string | null | undefined;
 }): Context {
   let resolved: Promise<Viewer | null> | undefined;
-  const viewer = () => (resolved ??= authenticate(input.services, input.authorization));
+  const viewer = () =>
+    (resolved ??= authenticate(input.services, input.authorization, {
+      apiKey: input.request.headers.get('x-api-key'),
+      ip: input.info.ip,
+      url: input.request.url,
+    }));
+  const requireViewer = async () => {
+    const v = await viewer();
+    if (!v) throw unauthenticated('Sign in first: this needs an access token.');
+    return v;
+  };
   return {
     ...input,
     viewer,
-    async requireViewer() {
-      const v = await viewer();
-      if (!v) throw unauthenticated('Sign in first: this needs an access token.');
+    requireViewer,
+    async requireSession() {
+      const v = await requireViewer();
+      if (v.kind !== 'session') throw forbiddenForApiKeys();
       return v;
     },
   };
@@ -104,5 +141,6 @@ export const auditMeta = (ctx: Context, viewer?: Viewer | null) => ({
   ip: ctx.info.ip,
   userAgent: ctx.info.userAgent,
   actorUserId: viewer?.userId ?? null,
-  sessionId: viewer?.sessionId ?? null,
+  sessionId: viewer?.kind === 'session' ? viewer.sessionId : null,
+  apiKeyId: viewer?.kind === 'apiKey' ? viewer.apiKeyId : null,
 });

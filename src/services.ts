@@ -12,6 +12,7 @@ import { createKeyService } from './modules/keys/keys.service';
 import { createSessionService } from './modules/sessions/sessions.service';
 import { createUserService } from './modules/users/users.service';
 import { createAuditService } from './modules/audit/audit.service';
+import { createApiKeyService } from './modules/apikeys/apikeys.service';
 import { scopesForRoles } from './modules/authz/scopes';
 import { createAlertService } from './modules/alerts/alerts.service';
 import { createWebhookService } from './modules/webhooks/webhooks.service';
@@ -83,5 +84,6 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     reauthWindow: config.reauthWindow,
     passwordMinLength: config.passwordMinLength,
   });
-  return { clock, scopesFor, pubsub: deps.pubsub, hasher, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices };
+  const apiKeys = createApiKeyService({ db, kv, clock, pubsub: deps.pubsub, audit });
+  return { clock, scopesFor, apiKeys, pubsub: deps.pubsub, hasher, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices };
 }

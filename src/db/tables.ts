@@ -6,3 +6,4 @@ export * from '../modules/mfa/mfa.table';
 export * from '../modules/audit/audit.table';
 export * from '../modules/alerts/alerts.table';
 export * from '../modules/webhooks/webhooks.table';
+export * from '../modules/apikeys/apikeys.table';

@@ -4,14 +4,24 @@
  * the SDL, so codegen consumers see exactly what is enforced.
  */
 import { GraphQLError } from 'graphql';
-import type { Context } from '../context';
+import { forbiddenForApiKeys, type Context } from '../context';
 import { hasScope, type Scope } from '../modules/authz/scopes';
 
 export function guard(...scopes: Scope[]) {
+  return guarded(scopes, { sessionOnly: false });
+}
+
+/** Credential management (password, MFA, keys, sessions): never reachable with an API key. */
+export function sessionGuard(...scopes: Scope[]) {
+  return guarded(scopes, { sessionOnly: true });
+}
+
+function guarded(scopes: Scope[], opts: { sessionOnly: boolean }) {
   return {
     directives: { auth: { scopes } },
     authScopes: async (_parent: unknown, _args: unknown, ctx: Context) => {
       const viewer = await ctx.requireViewer();
+      if (opts.sessionOnly && viewer.kind !== 'session') throw forbiddenForApiKeys();
       const missing = scopes.filter((s) => !hasScope(viewer.scopes, s));
       if (missing.length > 0) {
         throw new GraphQLError(`This needs the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`, {

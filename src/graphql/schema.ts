@@ -8,6 +8,7 @@ import '../modules/mfa/mfa.graphql';
 import '../modules/auth/credentials.graphql';
 import '../modules/audit/audit.graphql';
 import '../modules/alerts/alerts.graphql';
+import '../modules/apikeys/apikeys.graphql';
 import '../modules/webhooks/webhooks.graphql';
 
 const authDirective = new GraphQLDirective({

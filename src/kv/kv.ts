@@ -11,6 +11,11 @@ import type { Clock } from '../lib/clock';
 export interface Kv {
   readonly kind: 'redis' | 'memory';
   mget(keys: string[]): Promise<(string | null)[]>;
+  /**
+   * One round trip, atomic: read `keys`, and add one to `counter` (which expires after `ttl`
+   * seconds from its first increment). For a per-key rate limit beside the revocation check.
+   */
+  mgetAndCount(keys: string[], counter: { key: string; ttl: number }): Promise<{ values: (string | null)[]; count: number }>;
   /** Sets with an expiry in seconds (whole seconds, at least 1). */
   setex(key: string, ttlSeconds: number, value: string): Promise<void>;
   del(key: string): Promise<void>;
@@ -22,6 +27,16 @@ export function createRedisKv(redis: Redis): Kv {
   return {
     kind: 'redis',
     mget: (keys) => (keys.length === 0 ? Promise.resolve([]) : redis.mget(...keys)),
+    mgetAndCount: async (keys, counter) => {
+      const tx = redis.multi();
+      if (keys.length > 0) tx.mget(...keys);
+      tx.incr(counter.key);
+      tx.expire(counter.key, Math.max(1, Math.ceil(counter.ttl)), 'NX');
+      const results = (await tx.exec()) ?? [];
+      for (const [error] of results) if (error) throw error;
+      const values = keys.length > 0 ? (results[0]![1] as (string | null)[]) : [];
+      return { values, count: Number(results[keys.length > 0 ? 1 : 0]![1]) };
+    },
     setex: async (key, ttl, value) => {
       await redis.set(key, value, 'EX', Math.max(1, Math.ceil(ttl)));
     },
@@ -58,6 +73,13 @@ export function createMemoryKv(clock: Clock, prefix = ''): Kv {
   return {
     kind: 'memory',
     mget: async (keys) => keys.map(live),
+    mgetAndCount: async (keys, counter) => {
+      const current = Number(live(counter.key) ?? 0) + 1;
+      const entry = store.get(prefix + counter.key);
+      const expiresAt = entry && current > 1 ? entry.expiresAt : clock.now().getTime() + Math.max(1, Math.ceil(counter.ttl)) * 1000;
+      store.set(prefix + counter.key, { value: String(current), expiresAt });
+      return { values: keys.map(live), count: current };
+    },
     setex: async (key, ttl, value) => {
       store.set(prefix + key, { value, expiresAt: clock.now().getTime() + Math.max(1, Math.ceil(ttl)) * 1000 });
     },

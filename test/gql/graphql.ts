@@ -7,6 +7,10 @@ import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** What happened, in the past tense. */
 export type AuditAction =
   | 'ACCOUNT_LOCKED'
+  | 'API_KEY_CREATED'
+  | 'API_KEY_REVOKED'
+  | 'API_KEY_ROTATED'
+  | 'API_KEY_USE_DENIED'
   | 'BACKUP_CODES_REGENERATED'
   | 'BACKUP_CODE_USED'
   | 'LOGIN_FAILED'

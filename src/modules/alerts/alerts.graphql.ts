@@ -1,6 +1,6 @@
 import { Repeater } from 'graphql-yoga';
 import { builder } from '../../graphql/builder';
-import { guard } from '../../graphql/guard';
+import { sessionGuard } from '../../graphql/guard';
 import type { Pubsub } from '../../pubsub';
 import { ALERT_TYPES, SEVERITIES, type AlertPayload, type Severity } from './alerts.service';
 
@@ -52,11 +52,11 @@ builder.subscriptionType({});
 builder.subscriptionField('securityAlerts', (t) =>
   t.field({
     type: SecurityAlertRef,
-    ...guard('alerts:read'),
+    ...sessionGuard('alerts:read'),
     description: 'Live security alerts from every instance, over SSE or WebSocket. Ends when the subscribing session is revoked.',
     args: { filter: t.arg({ type: SecurityAlertFilterInput, required: false }) },
     subscribe: async (_root, { filter }, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       return alertStream(ctx.services.pubsub, viewer.sessionId, { minSeverity: filter?.minSeverity, types: filter?.types });
     },
     resolve: (alert) => alert,

@@ -15,6 +15,7 @@ import type { Pubsub } from '../../pubsub';
 import type { AuditLogRow } from '../audit/audit.table';
 import { auditLogs } from '../audit/audit.table';
 import { securityAlerts } from './alerts.table';
+import { ADMIN_ONLY_SCOPES } from '../authz/scopes';
 
 export const ALERT_TYPES = [
   'FAILED_LOGIN_BURST',
@@ -113,6 +114,13 @@ export function createAlertService(deps: {
           if (!granted) return;
           return store(tx, { ...base, type: 'ADMIN_ROLE_GRANTED', severity: 'HIGH', message: 'The admin role was granted to an account.', details: { grantedBy: e.actorUserId } }, at);
         }
+        case 'API_KEY_CREATED': {
+          const scopes = (e.details.scopes as string[] | undefined) ?? [];
+          if (!scopes.some((x) => x === 'admin' || (ADMIN_ONLY_SCOPES as readonly string[]).includes(x))) return;
+          return store(tx, { ...base, type: 'PRIVILEGED_API_KEY_CREATED', severity: 'HIGH', message: 'An API key with admin scopes was created.', details: { apiKeyId: e.apiKeyId, scopes } }, at);
+        }
+        case 'API_KEY_USE_DENIED':
+          return store(tx, { ...base, type: 'API_KEY_IP_DENIED', severity: 'MEDIUM', message: 'An API key was used from an address outside its allowlist.', details: { apiKeyId: e.apiKeyId } }, at);
         case 'BACKUP_CODE_USED':
           return store(tx, { ...base, type: 'BACKUP_CODE_USED', severity: 'MEDIUM', message: 'A backup code was used to sign in.', details: { ...e.details } }, at);
         case 'LOGIN_SUCCEEDED': {

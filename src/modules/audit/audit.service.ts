@@ -41,6 +41,10 @@ const DETAIL_KEYS = {
   TRUSTED_DEVICE_REVOKED: ['trustedDeviceId', 'reason'],
   SIGNING_KEY_ROTATED: ['kid', 'activatesAt'],
   ROLES_CHANGED: ['roles', 'previousRoles'],
+  API_KEY_CREATED: ['name', 'scopes', 'expiresAt'],
+  API_KEY_ROTATED: ['gracePeriodSeconds'],
+  API_KEY_REVOKED: [],
+  API_KEY_USE_DENIED: ['reason'],
   WEBHOOK_CREATED: ['webhookId', 'host'],
   WEBHOOK_DELETED: ['webhookId', 'host'],
 } as const satisfies Record<string, readonly string[]>;

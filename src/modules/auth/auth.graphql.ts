@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { auditMeta, type Context } from '../../context';
 import { builder } from '../../graphql/builder';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
-import { guard } from '../../graphql/guard';
+import { sessionGuard } from '../../graphql/guard';
 import { SessionRef } from '../sessions/sessions.graphql';
 import { InvalidRefreshTokenError, NotFoundError, RefreshTokenReusedError } from '../sessions/sessions.errors';
 import { UserRef } from '../users/users.graphql';
@@ -180,10 +180,10 @@ builder.mutationFields((t) => ({
   }),
 
   logout: t.boolean({
-    ...guard(),
+    ...sessionGuard(),
     description: 'Ends the calling session (its refresh token and access tokens stop working at once).',
     resolve: async (_root, _args, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       // Already ended (a concurrent revoke): logging out is still a success.
       await expected([NotFoundError], () => ctx.services.sessions.revoke(viewer.userId, viewer.sessionId, 'logout', auditMeta(ctx, viewer)));
       await clearRefreshCookie(ctx);

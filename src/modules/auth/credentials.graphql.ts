@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder';
 import { expected, resultUnion } from '../../graphql/errors';
-import { guard } from '../../graphql/guard';
+import { sessionGuard } from '../../graphql/guard';
 import { InvalidMfaCodeError, ReauthRequiredError } from '../mfa/mfa.errors';
 import { InvalidMfaCodeErrorRef, ReauthRequiredErrorRef } from '../mfa/mfa.graphql';
 import { WeakPasswordError } from '../users/users.errors';
@@ -41,12 +41,12 @@ const ChangePasswordInput = builder.inputType('ChangePasswordInput', {
 builder.mutationFields((t) => ({
   reauthenticate: t.field({
     type: ReauthenticateResult,
-    ...guard(),
+    ...sessionGuard(),
     description:
       'Proves the password (and a code when MFA is on) again, for sensitive changes. The calling session ends and a new one (new id) takes its place: use the returned tokens.',
     args: { input: t.arg({ type: ReauthenticateInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       return expected([InvalidCredentialsError, InvalidMfaCodeError, AccountLockedError], async () =>
         deliverRefresh(ctx, await ctx.services.credentials.reauthenticate(viewer, input, meta(ctx)), input.useCookies ?? false),
       );
@@ -55,11 +55,11 @@ builder.mutationFields((t) => ({
 
   changePassword: t.field({
     type: ChangePasswordResult,
-    ...guard('profile:write'),
+    ...sessionGuard('profile:write'),
     description: 'Changes the password. Ends every other session and revokes trusted devices. Needs a recent sign-in.',
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       return expected([InvalidCredentialsError, WeakPasswordError, ReauthRequiredError], async () => {
         ctx.services.credentials.requireRecentAuth(viewer);
         return { __typename: 'ChangePasswordSuccess' as const, ...(await ctx.services.credentials.changePassword(viewer, input, meta(ctx))) };

@@ -1,7 +1,7 @@
 import { auditMeta } from '../../context';
 import { builder } from '../../graphql/builder';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
-import { guard } from '../../graphql/guard';
+import { sessionGuard } from '../../graphql/guard';
 import { NotFoundError } from '../../lib/errors';
 import { AccountLockedError, InvalidCredentialsError } from '../auth/auth.errors';
 import { AccountLockedErrorRef, AuthPayloadRef, deliverRefresh, InvalidCredentialsErrorRef, meta, MfaMethodEnum } from '../auth/auth.graphql';
@@ -112,10 +112,10 @@ const VerifyMfaLoginInput = builder.inputType('VerifyMfaLoginInput', {
 builder.queryField('mfaStatus', (t) =>
   t.field({
     type: MfaStatusRef,
-    ...guard('mfa:write'),
+    ...sessionGuard('mfa:write'),
     description: 'Whether MFA is on, how many backup codes are left, and the trusted devices.',
     resolve: async (_root, _args, ctx) => {
-      const { userId } = await ctx.requireViewer();
+      const { userId } = await ctx.requireSession();
       return { userId, ...(await ctx.services.mfa.status(userId)) };
     },
   }),
@@ -134,10 +134,10 @@ builder.mutationFields((t) => ({
 
   enrollMfa: t.field({
     type: EnrollMfaResult,
-    ...guard('mfa:write'),
+    ...sessionGuard('mfa:write'),
     description: 'Starts TOTP enrolment (asking again replaces the pending secret). Needs a recent sign-in.',
     resolve: async (_root, _args, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       return expected([ReauthRequiredError, MfaAlreadyEnabledError], async () => {
         ctx.services.credentials.requireRecentAuth(viewer);
         const user = await ctx.services.users.findById(viewer.userId);
@@ -148,11 +148,11 @@ builder.mutationFields((t) => ({
 
   confirmMfa: t.field({
     type: ConfirmMfaResult,
-    ...guard('mfa:write'),
+    ...sessionGuard('mfa:write'),
     description: 'Switches MFA on with a code from the enrolled app; returns ten backup codes, shown once.',
     args: { input: t.arg({ type: CodeInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       return expected([InvalidMfaCodeError, NotFoundError, MfaAlreadyEnabledError], async () => ({
         __typename: 'MfaEnabled' as const,
         backupCodes: await ctx.services.mfa.confirm(viewer.userId, input.code, auditMeta(ctx, viewer)),
@@ -162,11 +162,11 @@ builder.mutationFields((t) => ({
 
   disableMfa: t.field({
     type: DisableMfaResult,
-    ...guard('mfa:write'),
+    ...sessionGuard('mfa:write'),
     description: 'Switches MFA off (password and a current code). Revokes every trusted device. Needs a recent sign-in.',
     args: { input: t.arg({ type: DisableMfaInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       return expected([InvalidCredentialsError, InvalidMfaCodeError, AccountLockedError, ReauthRequiredError, MfaNotEnabledError], async () => {
         ctx.services.credentials.requireRecentAuth(viewer);
         return { __typename: 'MfaDisabled' as const, ...(await ctx.services.credentials.disableMfa(viewer, input, meta(ctx))) };
@@ -176,11 +176,11 @@ builder.mutationFields((t) => ({
 
   regenerateBackupCodes: t.field({
     type: RegenerateBackupCodesResult,
-    ...guard('mfa:write'),
+    ...sessionGuard('mfa:write'),
     description: 'Replaces all backup codes (a current code required). Needs a recent sign-in.',
     args: { input: t.arg({ type: CodeInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       return expected([InvalidMfaCodeError, AccountLockedError, ReauthRequiredError, MfaNotEnabledError], async () => {
         ctx.services.credentials.requireRecentAuth(viewer);
         await ctx.services.mfa.checkCode(viewer.userId, input.code, auditMeta(ctx, viewer));
@@ -194,11 +194,11 @@ builder.mutationFields((t) => ({
 
   revokeTrustedDevice: t.field({
     type: RevokeTrustedDeviceResult,
-    ...guard('mfa:write'),
+    ...sessionGuard('mfa:write'),
     description: 'Stops one trusted device from skipping the MFA step.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       return expected([NotFoundError], async () => {
         await ctx.services.trustedDevices.revoke(viewer.userId, String(id), auditMeta(ctx, viewer));
         return { __typename: 'RevokeTrustedDeviceSuccess' as const, trustedDeviceId: String(id) };

@@ -2,7 +2,7 @@ import UAParser from 'ua-parser-js';
 import { auditMeta } from '../../context';
 import { builder } from '../../graphql/builder';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
-import { guard } from '../../graphql/guard';
+import { sessionGuard } from '../../graphql/guard';
 import { isUuid } from '../../lib/ids';
 import { NotFoundError } from './sessions.errors';
 import type { SessionRow } from './sessions.table';
@@ -48,7 +48,10 @@ export const SessionRef = builder.objectRef<SessionRow>('Session').implement({
     current: t.boolean({
       description: 'Whether this is the session making the request.',
       // A session just issued (login, rotation) is the caller's own even before it sends its token.
-      resolve: async (s, _a, ctx) => (s as { isCurrent?: boolean }).isCurrent ?? (await ctx.viewer())?.sessionId === s.id,
+      resolve: async (s, _a, ctx) => {
+        const viewer = await ctx.viewer();
+        return (s as { isCurrent?: boolean }).isCurrent ?? (viewer?.kind === 'session' && viewer.sessionId === s.id);
+      },
     }),
     mfaVerified: t.exposeBoolean('mfaVerified', { description: 'Whether this session passed a second factor (assurance level 2).' }),
     assuranceLevel: t.int({
@@ -72,20 +75,20 @@ const RevokeSessionResult = resultUnion('RevokeSessionResult', 'The revoked sess
 builder.queryField('sessions', (t) =>
   t.field({
     type: [SessionRef],
-    ...guard('sessions:read'),
+    ...sessionGuard('sessions:read'),
     description: "The caller's active sessions, most recently used first.",
-    resolve: async (_root, _args, ctx) => ctx.services.sessions.listActive((await ctx.requireViewer()).userId),
+    resolve: async (_root, _args, ctx) => ctx.services.sessions.listActive((await ctx.requireSession()).userId),
   }),
 );
 
 builder.mutationFields((t) => ({
   revokeSession: t.field({
     type: RevokeSessionResult,
-    ...guard('sessions:write'),
+    ...sessionGuard('sessions:write'),
     description: 'Ends one of your sessions; its tokens stop working on the very next request.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       return expected([NotFoundError], async () => {
         if (!isUuid(String(id))) throw new NotFoundError('No such session.');
         await ctx.services.sessions.revoke(viewer.userId, String(id), 'revoked', auditMeta(ctx, viewer));
@@ -94,18 +97,18 @@ builder.mutationFields((t) => ({
     },
   }),
   revokeOtherSessions: t.int({
-    ...guard('sessions:write'),
+    ...sessionGuard('sessions:write'),
     description: 'Ends every session but this one. Returns how many ended.',
     resolve: async (_root, _args, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       return ctx.services.sessions.revokeAllExcept(viewer.userId, viewer.sessionId, 'revoked_others', auditMeta(ctx, viewer));
     },
   }),
   revokeAllSessions: t.int({
-    ...guard('sessions:write'),
+    ...sessionGuard('sessions:write'),
     description: 'Ends every session, this one included. Returns how many ended. Needs a recent sign-in (REAUTH_REQUIRED otherwise).',
     resolve: async (_root, _args, ctx) => {
-      const viewer = await ctx.requireViewer();
+      const viewer = await ctx.requireSession();
       ctx.services.credentials.requireRecentAuth(viewer);
       return ctx.services.sessions.revokeAllExcept(viewer.userId, null, 'revoked_all', auditMeta(ctx, viewer));
     },

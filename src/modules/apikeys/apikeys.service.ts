@@ -1,0 +1,283 @@
+/**
+ * API keys: `idp_<id>_<secret>`. The fixed prefix makes leaked keys easy to find (secret
+ * scanners); the id finds the row; the secret (256 bits) is checked against its SHA-256 in
+ * constant time. Only hashes are stored; the key is shown once.
+ *
+ * Hot path (every key-authenticated request): the row comes from a short-lived in-process cache
+ * (evicted on every instance when a key changes), and one atomic Redis round trip reads the
+ * revocation marker and the owner's live roles and counts the request against the key's rate
+ * limit. No database write per request: usage counters are batched and flushed every few seconds.
+ * A key's scopes are intersected with its owner's current scopes at every use.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { GraphQLError } from 'graphql';
+import type { Db } from '../../db/client';
+import { afterCommit } from '../../db/after-commit';
+import type { Kv } from '../../kv/kv';
+import { BadInputError } from '../../lib/bad-input';
+import type { Clock } from '../../lib/clock';
+import { addSeconds } from '../../lib/clock';
+import { NotFoundError } from '../../lib/errors';
+import { isUuid } from '../../lib/ids';
+import { randomToken, safeEqual, sha256 } from '../../lib/tokens';
+import type { Pubsub } from '../../pubsub';
+import type { AuditMeta, AuditService } from '../audit/audit.service';
+import { ADMIN_ONLY_SCOPES, ALL_SCOPES, expandScopes, hasScope, liveRolesKey, scopesForRoles } from '../authz/scopes';
+import { users } from '../users/users.table';
+import { InvalidScopeError } from './apikeys.errors';
+import { apiKeys, type ApiKeyRow } from './apikeys.table';
+import { allows, parseAllowEntry } from './ip-allowlist';
+
+export type { ApiKeyRow };
+
+export const API_KEY_PREFIX = 'idp_';
+const KEY_SHAPE = /^idp_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+const CACHE_TTL_MS = 30_000;
+const RELOAD_COOLDOWN_MS = 2_000;
+const FLUSH_INTERVAL_MS = 5_000;
+const revokedKey = (id: string) => `apikey-revoked:${id}`;
+
+export interface ApiKeyViewer {
+  kind: 'apiKey';
+  userId: string;
+  apiKeyId: string;
+  scopes: string[];
+}
+
+export interface CreateApiKeyInput {
+  name: string;
+  scopes: string[];
+  expiresAt?: Date | null;
+  allowedIps?: string[] | null;
+  rateLimitPerMinute?: number | null;
+}
+
+export interface ApiKeyService {
+  /** Scopes outside the owner's, unknown scopes, bad CIDRs and past expiry are refused. */
+  create(owner: { userId: string; scopes: string[] }, input: CreateApiKeyInput, meta: AuditMeta): Promise<{ apiKey: ApiKeyRow; secret: string }>;
+  list(userId: string): Promise<ApiKeyRow[]>;
+  rotate(userId: string, id: string, graceSeconds: number, meta: AuditMeta): Promise<{ apiKey: ApiKeyRow; secret: string }>;
+  revoke(userId: string, id: string, meta: AuditMeta): Promise<ApiKeyRow>;
+  /** Whether `scopes` include anything only admins hold (creating such a key needs step-up). */
+  isPrivileged(scopes: string[]): boolean;
+  authenticate(raw: string, ip: string): Promise<ApiKeyViewer>;
+  /** Writes the batched usage counters now (also every few seconds once started, and at stop). */
+  flushUsage(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+interface Cached {
+  row: ApiKeyRow;
+  ownerRoles: string[];
+  ownerDisabled: boolean;
+  loadedAt: number;
+}
+
+const unauthenticated = (message: string, reason: string) =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } } });
+
+export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub: Pubsub; audit: AuditService }): ApiKeyService {
+  const { db, kv, clock, pubsub, audit } = deps;
+  const cache = new Map<string, Cached>();
+  const usage = new Map<string, { count: number; lastUsedAt: Date; lastUsedIp: string }>();
+  let flushTimer: NodeJS.Timeout | undefined;
+
+  const newSecret = () => randomToken(32);
+  const format = (id: string, secret: string) => `${API_KEY_PREFIX}${id.replace(/-/g, '')}_${secret}`;
+  const changed = (id: string) => {
+    cache.delete(id);
+    pubsub.publish('apiKeyChanged', id);
+  };
+
+  function validate(owner: { scopes: string[] }, input: CreateApiKeyInput, now: Date) {
+    const name = input.name.trim();
+    if (!name || [...name].length > 100 || /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(name)) {
+      throw new BadInputError('name: 1 to 100 characters, no control characters.', 'name');
+    }
+    const unknown = input.scopes.filter((s) => !(ALL_SCOPES as readonly string[]).includes(s));
+    if (unknown.length > 0) throw new InvalidScopeError(unknown, `Unknown scopes: ${unknown.join(', ')}.`);
+    if (input.scopes.length === 0) throw new InvalidScopeError([], 'Give the key at least one scope.');
+    const notHeld = input.scopes.filter((s) => !hasScope(owner.scopes, s) && !expandScopes([s]).every((x) => hasScope(owner.scopes, x)));
+    if (notHeld.length > 0) throw new InvalidScopeError(notHeld, `You do not hold these scopes, so a key of yours cannot: ${notHeld.join(', ')}.`);
+    if (input.expiresAt && input.expiresAt <= now) throw new BadInputError('expiresAt: must be in the future.', 'expiresAt');
+    const entries = (input.allowedIps ?? []).map((raw) => ({ raw, parsed: parseAllowEntry(raw) }));
+    const bad = entries.filter((e) => !e.parsed).map((e) => e.raw);
+    if (bad.length > 0) throw new BadInputError(`allowedIps: not addresses or CIDR ranges: ${bad.join(', ')}.`, 'allowedIps');
+    if (entries.length > 100) throw new BadInputError('allowedIps: at most 100 entries.', 'allowedIps');
+    const limit = input.rateLimitPerMinute;
+    if (limit != null && (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000)) {
+      throw new BadInputError('rateLimitPerMinute: a whole number from 1 to 1,000,000.', 'rateLimitPerMinute');
+    }
+    return { name, allowedIps: entries.map((e) => e.parsed!), scopes: [...new Set(input.scopes)].sort() };
+  }
+
+  async function owned(userId: string, id: string) {
+    if (!isUuid(id)) throw new NotFoundError('No such API key.');
+    const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId)));
+    if (!row || row.revokedAt) throw new NotFoundError('No such API key.');
+    return row;
+  }
+
+  // Evict on every instance when a key changes (rotated, revoked).
+  const evictions = pubsub.subscribe('apiKeyChanged')[Symbol.asyncIterator]();
+  void (async () => {
+    for (let next = await evictions.next(); !next.done; next = await evictions.next()) cache.delete(next.value);
+  })().catch(() => {});
+
+  async function load(id: string, fresh = false): Promise<Cached | undefined> {
+    const hit = cache.get(id);
+    if (hit && !fresh && Date.now() - hit.loadedAt < CACHE_TTL_MS) return hit;
+    const [found] = await db
+      .select({ row: apiKeys, ownerRoles: users.roles, ownerDisabledAt: users.disabledAt })
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(eq(apiKeys.id, id));
+    if (!found) {
+      cache.delete(id);
+      return undefined;
+    }
+    const entry = { row: found.row, ownerRoles: found.ownerRoles, ownerDisabled: found.ownerDisabledAt !== null, loadedAt: Date.now() };
+    cache.set(id, entry);
+    return entry;
+  }
+
+  async function flush() {
+    if (usage.size === 0) return;
+    const batch = [...usage.entries()];
+    usage.clear();
+    for (const [id, u] of batch) {
+      await db
+        .update(apiKeys)
+        .set({ useCount: sql`${apiKeys.useCount} + ${u.count}`, lastUsedAt: sql`greatest(${apiKeys.lastUsedAt}, ${u.lastUsedAt.toISOString()}::timestamptz)`, lastUsedIp: u.lastUsedIp })
+        .where(eq(apiKeys.id, id));
+    }
+  }
+
+  return {
+    isPrivileged: (scopes) => scopes.some((s) => s === 'admin' || (ADMIN_ONLY_SCOPES as readonly string[]).includes(s)),
+
+    async create(owner, input, meta) {
+      const now = clock.now();
+      const valid = validate(owner, input, now);
+      const id = randomUUID();
+      const secret = newSecret();
+      const apiKey = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(apiKeys)
+          .values({
+            id,
+            userId: owner.userId,
+            name: valid.name,
+            lastFour: secret.slice(-4),
+            secretHash: sha256(secret),
+            scopes: valid.scopes,
+            allowedIps: valid.allowedIps,
+            rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+            createdAt: now,
+            expiresAt: input.expiresAt ?? null,
+          })
+          .returning();
+        await audit.record(tx, { ...meta, action: 'API_KEY_CREATED', userId: owner.userId, apiKeyId: id, details: { name: valid.name, scopes: valid.scopes, expiresAt: input.expiresAt ?? null } });
+        return row!;
+      });
+      return { apiKey, secret: format(id, secret) };
+    },
+
+    list: (userId) => db.select().from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(desc(apiKeys.createdAt)),
+
+    async rotate(userId, id, graceSeconds, meta) {
+      if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 7 * 86400) {
+        throw new BadInputError('gracePeriodSeconds: a whole number from 0 to 604800 (7 days).', 'gracePeriodSeconds');
+      }
+      const now = clock.now();
+      const current = await owned(userId, id);
+      const secret = newSecret();
+      const apiKey = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(apiKeys)
+          .set({ secretHash: sha256(secret), lastFour: secret.slice(-4), previousSecretHash: current.secretHash, previousValidUntil: addSeconds(now, graceSeconds) })
+          .where(eq(apiKeys.id, id))
+          .returning();
+        await audit.record(tx, { ...meta, action: 'API_KEY_ROTATED', userId, apiKeyId: id, details: { gracePeriodSeconds: graceSeconds } });
+        afterCommit(tx, () => changed(id));
+        return row!;
+      });
+      return { apiKey, secret: format(id, secret) };
+    },
+
+    async revoke(userId, id, meta) {
+      await owned(userId, id);
+      const now = clock.now();
+      const row = await db.transaction(async (tx) => {
+        const [updated] = await tx.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, id)).returning();
+        await audit.record(tx, { ...meta, action: 'API_KEY_REVOKED', userId, apiKeyId: id });
+        return updated!;
+      });
+      // Every instance refuses it from the next request (the marker outlives any cached row).
+      await kv.setex(revokedKey(id), (CACHE_TTL_MS / 1000) * 4, '1');
+      changed(id);
+      return row;
+    },
+
+    async authenticate(raw, ip) {
+      const now = clock.now();
+      const m = KEY_SHAPE.exec(raw);
+      if (!m) throw unauthenticated('The API key is malformed.', 'INVALID_API_KEY');
+      const id = `${m[1]!.slice(0, 8)}-${m[1]!.slice(8, 12)}-${m[1]!.slice(12, 16)}-${m[1]!.slice(16, 20)}-${m[1]!.slice(20)}`;
+      const hash = sha256(m[2]!);
+      const matches = (c: Cached | undefined) =>
+        !!c &&
+        (safeEqual(hash, c.row.secretHash) ||
+          (!!c.row.previousSecretHash && !!c.row.previousValidUntil && c.row.previousValidUntil > now && safeEqual(hash, c.row.previousSecretHash)));
+      let entry = await load(id);
+      // A stale cached row (the key was rotated a moment ago): reload once, at most every few seconds.
+      if (entry && !matches(entry) && Date.now() - entry.loadedAt > RELOAD_COOLDOWN_MS) entry = await load(id, true);
+      if (!entry || !matches(entry)) throw unauthenticated('The API key is not valid.', 'INVALID_API_KEY');
+      const row = entry.row;
+      if (row.revokedAt || entry.ownerDisabled) throw unauthenticated('The API key has been revoked.', 'API_KEY_REVOKED');
+      if (row.expiresAt && row.expiresAt <= now) throw unauthenticated('The API key has expired.', 'API_KEY_EXPIRED');
+
+      if (!allows(row.allowedIps, ip)) {
+        await audit.log({ action: 'API_KEY_USE_DENIED', success: false, userId: row.userId, apiKeyId: row.id, ip, details: { reason: 'ip_not_allowed' } });
+        throw new GraphQLError('This API key may not be used from this address.', { extensions: { code: 'FORBIDDEN', reason: 'IP_NOT_ALLOWED' } });
+      }
+
+      const minute = Math.floor(now.getTime() / 60_000);
+      const keys = [revokedKey(row.id), liveRolesKey(row.userId)];
+      const { values, count } = row.rateLimitPerMinute
+        ? await kv.mgetAndCount(keys, { key: `rate:apikey:${row.id}:${minute}`, ttl: 60 })
+        : { values: await kv.mget(keys), count: 0 };
+      if (values[0] != null) throw unauthenticated('The API key has been revoked.', 'API_KEY_REVOKED');
+      if (row.rateLimitPerMinute && count > row.rateLimitPerMinute) {
+        const retryAfterSeconds = 60 - (Math.floor(now.getTime() / 1000) % 60);
+        throw new GraphQLError(`This API key allows ${row.rateLimitPerMinute} requests a minute.`, {
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } } },
+        });
+      }
+
+      // Intersected at every use: an owner who loses a scope loses it on their keys at once.
+      const ownerRoles = values[1] ? (JSON.parse(values[1]) as string[]) : entry.ownerRoles;
+      const ownerScopes = scopesForRoles(ownerRoles);
+      const scopes = expandScopes(row.scopes).filter((s) => hasScope(ownerScopes, s));
+
+      const used = usage.get(row.id);
+      usage.set(row.id, { count: (used?.count ?? 0) + 1, lastUsedAt: now, lastUsedIp: ip });
+      return { kind: 'apiKey', userId: row.userId, apiKeyId: row.id, scopes };
+    },
+
+    flushUsage: flush,
+
+    start() {
+      flushTimer = setInterval(() => void flush().catch(() => {}), FLUSH_INTERVAL_MS);
+      flushTimer.unref();
+    },
+
+    async stop() {
+      if (flushTimer) clearInterval(flushTimer);
+      await evictions.return?.();
+      await flush().catch(() => {});
+    },
+  };
+}
