@@ -5,6 +5,7 @@
  * UNAUTHENTICATED error with a reason (TOKEN_EXPIRED tells the client to refresh), never null.
  */
 import { GraphQLError } from 'graphql';
+import { unauthenticated } from './graphql/auth-errors';
 import type { Services } from './services';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -50,15 +51,7 @@ export function forbiddenForApiKeys(): GraphQLError {
   });
 }
 
-export function unauthenticated(message: string, reason?: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: {
-      code: 'UNAUTHENTICATED',
-      ...(reason ? { reason } : {}),
-      http: { status: 401, headers: { 'WWW-Authenticate': `Bearer realm="graphql"${reason ? `, error="invalid_token"` : ''}` } },
-    },
-  });
-}
+export { unauthenticated };
 
 export function bearerFrom(header: string | null | undefined): string | undefined {
   if (!header) return undefined;

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import type { Db } from '../../db/client';
+import { unauthenticated } from '../../graphql/auth-errors';
 import { afterCommit } from '../../db/after-commit';
 import type { Kv } from '../../kv/kv';
 import { BadInputError } from '../../lib/bad-input';
@@ -75,8 +76,6 @@ interface Cached {
   loadedAt: number;
 }
 
-const unauthenticated = (message: string, reason: string) =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } } });
 
 export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub: Pubsub; audit: AuditService }): ApiKeyService {
   const { db, kv, clock, pubsub, audit } = deps;
