@@ -43,7 +43,16 @@ export interface Context {
 }
 
 /** Query parameters that would put a credential into URLs (logs, history, Referer): refused. */
-const CREDENTIAL_PARAMS = ['api_key', 'apikey', 'apiKey', 'access_token', 'token', 'key'];
+const CREDENTIAL_PARAMS = new Set(['api_key', 'apikey', 'access_token', 'token', 'key', 'x-api-key']);
+
+/** Refuses any request carrying a credential-like query parameter, whatever it asks for. */
+export function refuseCredentialsInUrl(url: string): void {
+  for (const name of new URL(url, 'http://x').searchParams.keys()) {
+    if (CREDENTIAL_PARAMS.has(name.toLowerCase())) {
+      throw unauthenticated('Credentials are never accepted in the URL: send Authorization: Bearer or X-Api-Key.', 'CREDENTIAL_IN_URL');
+    }
+  }
+}
 
 export function forbiddenForApiKeys(): GraphQLError {
   return new GraphQLError('API keys cannot manage credentials (password, e-mail, MFA, API keys, sessions): use a signed-in session.', {
@@ -63,14 +72,8 @@ export function bearerFrom(header: string | null | undefined): string | undefine
 export async function authenticate(
   services: Services,
   authorization: string | null | undefined,
-  extra: { apiKey?: string | null; ip?: string; url?: string } = {},
+  extra: { apiKey?: string | null; ip?: string } = {},
 ): Promise<Viewer | null> {
-  if (extra.url) {
-    const params = new URL(extra.url, 'http://x').searchParams;
-    if (CREDENTIAL_PARAMS.some((p) => params.has(p))) {
-      throw unauthenticated('Credentials are never accepted in the URL: send Authorization: Bearer or X-Api-Key.', 'CREDENTIAL_IN_URL');
-    }
-  }
   const bearer = bearerFrom(authorization);
   if (extra.apiKey != null || bearer?.startsWith(API_KEY_PREFIX)) {
     return services.apiKeys.authenticate((extra.apiKey ?? bearer ?? '').trim(), extra.ip ?? 'unknown');
@@ -105,12 +108,12 @@ export function createContext(input: {
   info: RequestInfo;
   authorization: string | null | undefined;
 }): Context {
+  refuseCredentialsInUrl(input.request.url);
   let resolved: Promise<Viewer | null> | undefined;
   const viewer = () =>
     (resolved ??= authenticate(input.services, input.authorization, {
       apiKey: input.request.headers.get('x-api-key'),
       ip: input.info.ip,
-      url: input.request.url,
     }));
   const requireViewer = async () => {
     const v = await viewer();

@@ -15,6 +15,20 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation KeysCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n        apiKey { id name prefix lastFour scopes allowedIps rateLimitPerMinute createdAt expiresAt lastUsedAt lastUsedIp useCount revokedAt }\n      }\n      ... on InvalidScopeError { invalidScopes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.KeysCreateDocument,
+    "\n  query KeysList {\n    apiKeys { id name prefix lastFour scopes allowedIps rateLimitPerMinute createdAt expiresAt lastUsedAt lastUsedIp useCount revokedAt }\n  }\n": typeof types.KeysListDocument,
+    "\n  mutation KeysRotate($input: RotateApiKeyInput!) {\n    rotateApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id prefix lastFour scopes revokedAt } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.KeysRotateDocument,
+    "\n  mutation KeysRevoke($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.KeysRevokeDocument,
+    "\n  query KeysMe {\n    me { id email roles scopes }\n  }\n": typeof types.KeysMeDocument,
+    "\n  query KeysAuditLogs($filter: AuditLogFilter, $first: Int) {\n    auditLogs(filter: $filter, first: $first) {\n      edges { node { action success userId actorUserId apiKeyId sessionId ipAddress details } }\n    }\n  }\n": typeof types.KeysAuditLogsDocument,
+    "\n  query KeysOverview {\n    securityOverview { activeSessions }\n  }\n": typeof types.KeysOverviewDocument,
+    "\n  mutation KeysSetRoles($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on SetUserRolesSuccess { user { id roles } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.KeysSetRolesDocument,
+    "\n  query KeysSessions {\n    sessions { id current }\n  }\n": typeof types.KeysSessionsDocument,
+    "\n  mutation KeysRevokeAll {\n    revokeAllSessions\n  }\n": typeof types.KeysRevokeAllDocument,
+    "\n  mutation KeysChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.KeysChangePasswordDocument,
+    "\n  mutation KeysEnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret }\n      ... on Error { code message }\n    }\n  }\n": typeof types.KeysEnrollMfaDocument,
+    "\n  mutation KeysLogout {\n    logout\n  }\n": typeof types.KeysLogoutDocument,
+    "\n  subscription KeysAlerts($filter: SecurityAlertFilter) {\n    securityAlerts(filter: $filter) { id type severity userId ipAddress details }\n  }\n": typeof types.KeysAlertsDocument,
     "\n  query AuditPage($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node { id occurredAt action success actorUserId userId ipAddress userAgent sessionId apiKeyId details }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AuditPageDocument,
     "\n  query AuditVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem checkedAt }\n  }\n": typeof types.AuditVerifyChainDocument,
     "\n  query AuditSecurityOverview {\n    securityOverview { failedLoginsLastHour failedLoginsLastDay activeLockouts activeSessions users mfaAdoptionRate }\n  }\n": typeof types.AuditSecurityOverviewDocument,
@@ -54,6 +68,20 @@ type Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
 };
 const documents: Documents = {
+    "\n  mutation KeysCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n        apiKey { id name prefix lastFour scopes allowedIps rateLimitPerMinute createdAt expiresAt lastUsedAt lastUsedIp useCount revokedAt }\n      }\n      ... on InvalidScopeError { invalidScopes }\n      ... on Error { code message }\n    }\n  }\n": types.KeysCreateDocument,
+    "\n  query KeysList {\n    apiKeys { id name prefix lastFour scopes allowedIps rateLimitPerMinute createdAt expiresAt lastUsedAt lastUsedIp useCount revokedAt }\n  }\n": types.KeysListDocument,
+    "\n  mutation KeysRotate($input: RotateApiKeyInput!) {\n    rotateApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id prefix lastFour scopes revokedAt } }\n      ... on Error { code message }\n    }\n  }\n": types.KeysRotateDocument,
+    "\n  mutation KeysRevoke($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on Error { code message }\n    }\n  }\n": types.KeysRevokeDocument,
+    "\n  query KeysMe {\n    me { id email roles scopes }\n  }\n": types.KeysMeDocument,
+    "\n  query KeysAuditLogs($filter: AuditLogFilter, $first: Int) {\n    auditLogs(filter: $filter, first: $first) {\n      edges { node { action success userId actorUserId apiKeyId sessionId ipAddress details } }\n    }\n  }\n": types.KeysAuditLogsDocument,
+    "\n  query KeysOverview {\n    securityOverview { activeSessions }\n  }\n": types.KeysOverviewDocument,
+    "\n  mutation KeysSetRoles($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on SetUserRolesSuccess { user { id roles } }\n      ... on Error { code message }\n    }\n  }\n": types.KeysSetRolesDocument,
+    "\n  query KeysSessions {\n    sessions { id current }\n  }\n": types.KeysSessionsDocument,
+    "\n  mutation KeysRevokeAll {\n    revokeAllSessions\n  }\n": types.KeysRevokeAllDocument,
+    "\n  mutation KeysChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.KeysChangePasswordDocument,
+    "\n  mutation KeysEnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret }\n      ... on Error { code message }\n    }\n  }\n": types.KeysEnrollMfaDocument,
+    "\n  mutation KeysLogout {\n    logout\n  }\n": types.KeysLogoutDocument,
+    "\n  subscription KeysAlerts($filter: SecurityAlertFilter) {\n    securityAlerts(filter: $filter) { id type severity userId ipAddress details }\n  }\n": types.KeysAlertsDocument,
     "\n  query AuditPage($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLogs(filter: $filter, first: $first, after: $after) {\n      edges {\n        cursor\n        node { id occurredAt action success actorUserId userId ipAddress userAgent sessionId apiKeyId details }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AuditPageDocument,
     "\n  query AuditVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem checkedAt }\n  }\n": types.AuditVerifyChainDocument,
     "\n  query AuditSecurityOverview {\n    securityOverview { failedLoginsLastHour failedLoginsLastDay activeLockouts activeSessions users mfaAdoptionRate }\n  }\n": types.AuditSecurityOverviewDocument,
@@ -93,6 +121,62 @@ const documents: Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n        apiKey { id name prefix lastFour scopes allowedIps rateLimitPerMinute createdAt expiresAt lastUsedAt lastUsedIp useCount revokedAt }\n      }\n      ... on InvalidScopeError { invalidScopes }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').KeysCreateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeysList {\n    apiKeys { id name prefix lastFour scopes allowedIps rateLimitPerMinute createdAt expiresAt lastUsedAt lastUsedIp useCount revokedAt }\n  }\n"): typeof import('./graphql').KeysListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysRotate($input: RotateApiKeyInput!) {\n    rotateApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id prefix lastFour scopes revokedAt } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').KeysRotateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysRevoke($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeySuccess { apiKey { id revokedAt } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').KeysRevokeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeysMe {\n    me { id email roles scopes }\n  }\n"): typeof import('./graphql').KeysMeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeysAuditLogs($filter: AuditLogFilter, $first: Int) {\n    auditLogs(filter: $filter, first: $first) {\n      edges { node { action success userId actorUserId apiKeyId sessionId ipAddress details } }\n    }\n  }\n"): typeof import('./graphql').KeysAuditLogsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeysOverview {\n    securityOverview { activeSessions }\n  }\n"): typeof import('./graphql').KeysOverviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysSetRoles($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on SetUserRolesSuccess { user { id roles } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').KeysSetRolesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeysSessions {\n    sessions { id current }\n  }\n"): typeof import('./graphql').KeysSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysRevokeAll {\n    revokeAllSessions\n  }\n"): typeof import('./graphql').KeysRevokeAllDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').KeysChangePasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysEnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').KeysEnrollMfaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysLogout {\n    logout\n  }\n"): typeof import('./graphql').KeysLogoutDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription KeysAlerts($filter: SecurityAlertFilter) {\n    securityAlerts(filter: $filter) { id type severity userId ipAddress details }\n  }\n"): typeof import('./graphql').KeysAlertsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,12 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AlertSeverity =
+  | 'CRITICAL'
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
 /** What happened, in the past tense. */
 export type AuditAction =
   | 'ACCOUNT_LOCKED'
@@ -52,6 +58,16 @@ export type AuditLogFilter = {
 export type ChangePasswordInput = {
   currentPassword: string;
   newPassword: string;
+};
+
+export type CreateApiKeyInput = {
+  /** IPv4/IPv6 addresses or CIDR ranges. */
+  allowedIps?: Array<string> | null | undefined;
+  expiresAt?: string | null | undefined;
+  name: string;
+  rateLimitPerMinute?: number | null | undefined;
+  /** A subset of your own scopes. Admin scopes need a recent sign-in. */
+  scopes: Array<string>;
 };
 
 export type CreateWebhookInput = {
@@ -124,11 +140,35 @@ export type Role =
   /** A signed-up person. */
   | 'USER';
 
+export type RotateApiKeyInput = {
+  /** How long the old secret keeps working (default 0, at most 7 days). */
+  gracePeriodSeconds?: number | null | undefined;
+  id: string | number;
+};
+
 export type RotateRefreshInput = {
   /** Omit in cookie mode (then the `x-graphql-csrf` header is required). */
   refreshToken?: string | null | undefined;
   useCookies?: boolean | null | undefined;
 };
+
+export type SecurityAlertFilter = {
+  /** Only this severity and above. */
+  minSeverity?: AlertSeverity | null | undefined;
+  types?: Array<SecurityAlertType> | null | undefined;
+};
+
+export type SecurityAlertType =
+  | 'ACCOUNT_LOCKED'
+  | 'ADMIN_ROLE_GRANTED'
+  | 'API_KEY_IP_DENIED'
+  | 'AUDIT_CHAIN_BROKEN'
+  | 'BACKUP_CODE_USED'
+  | 'FAILED_LOGIN_BURST'
+  | 'MFA_DISABLED'
+  | 'NEW_DEVICE_LOGIN'
+  | 'PRIVILEGED_API_KEY_CREATED'
+  | 'REFRESH_TOKEN_REUSE';
 
 export type SetUserRolesInput = {
   /** USER is always kept. Removing the last ADMIN is refused. */
@@ -152,6 +192,113 @@ export type WebhookDeliveryStatus =
   | 'FAILED'
   /** Waiting for its next attempt (nextAttemptAt). */
   | 'PENDING';
+
+export type KeysCreateMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type KeysCreateMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload', secret: string, apiKey: { id: string, name: string, prefix: string, lastFour: string, scopes: Array<string>, allowedIps: Array<string>, rateLimitPerMinute: number | null, createdAt: string, expiresAt: string | null, lastUsedAt: string | null, lastUsedIp: string | null, useCount: number, revokedAt: string | null } }
+    | { __typename: 'InvalidScopeError', invalidScopes: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type KeysListQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type KeysListQuery = { apiKeys: Array<{ id: string, name: string, prefix: string, lastFour: string, scopes: Array<string>, allowedIps: Array<string>, rateLimitPerMinute: number | null, createdAt: string, expiresAt: string | null, lastUsedAt: string | null, lastUsedIp: string | null, useCount: number, revokedAt: string | null }> };
+
+export type KeysRotateMutationVariables = Exact<{
+  input: RotateApiKeyInput;
+}>;
+
+
+export type KeysRotateMutation = { rotateApiKey:
+    | { __typename: 'CreateApiKeyPayload', secret: string, apiKey: { id: string, prefix: string, lastFour: string, scopes: Array<string>, revokedAt: string | null } }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+   };
+
+export type KeysRevokeMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type KeysRevokeMutation = { revokeApiKey:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RevokeApiKeySuccess', apiKey: { id: string, revokedAt: string | null } }
+   };
+
+export type KeysMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type KeysMeQuery = { me: { id: string, email: string, roles: Array<Role>, scopes: Array<string> } | null };
+
+export type KeysAuditLogsQueryVariables = Exact<{
+  filter?: AuditLogFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type KeysAuditLogsQuery = { auditLogs: { edges: Array<{ node: { action: AuditAction, success: boolean, userId: string | null, actorUserId: string | null, apiKeyId: string | null, sessionId: string | null, ipAddress: string | null, details: unknown } }> } };
+
+export type KeysOverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type KeysOverviewQuery = { securityOverview: { activeSessions: number } };
+
+export type KeysSetRolesMutationVariables = Exact<{
+  input: SetUserRolesInput;
+}>;
+
+
+export type KeysSetRolesMutation = { setUserRoles:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'SetUserRolesSuccess', user: { id: string, roles: Array<Role> } }
+   };
+
+export type KeysSessionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type KeysSessionsQuery = { sessions: Array<{ id: string, current: boolean }> };
+
+export type KeysRevokeAllMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type KeysRevokeAllMutation = { revokeAllSessions: number };
+
+export type KeysChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type KeysChangePasswordMutation = { changePassword:
+    | { __typename: 'ChangePasswordSuccess' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
+export type KeysEnrollMfaMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type KeysEnrollMfaMutation = { enrollMfa:
+    | { __typename: 'MfaAlreadyEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'MfaEnrollment', secret: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type KeysLogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type KeysLogoutMutation = { logout: boolean };
+
+export type KeysAlertsSubscriptionVariables = Exact<{
+  filter?: SecurityAlertFilter | null | undefined;
+}>;
+
+
+export type KeysAlertsSubscription = { securityAlerts: { id: string, type: SecurityAlertType, severity: AlertSeverity, userId: string | null, ipAddress: string | null, details: unknown } };
 
 export type AuditPageQueryVariables = Exact<{
   filter?: AuditLogFilter | null | undefined;
@@ -523,6 +670,202 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const KeysCreateDocument = new TypedDocumentString(`
+    mutation KeysCreate($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      secret
+      apiKey {
+        id
+        name
+        prefix
+        lastFour
+        scopes
+        allowedIps
+        rateLimitPerMinute
+        createdAt
+        expiresAt
+        lastUsedAt
+        lastUsedIp
+        useCount
+        revokedAt
+      }
+    }
+    ... on InvalidScopeError {
+      invalidScopes
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<KeysCreateMutation, KeysCreateMutationVariables>;
+export const KeysListDocument = new TypedDocumentString(`
+    query KeysList {
+  apiKeys {
+    id
+    name
+    prefix
+    lastFour
+    scopes
+    allowedIps
+    rateLimitPerMinute
+    createdAt
+    expiresAt
+    lastUsedAt
+    lastUsedIp
+    useCount
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<KeysListQuery, KeysListQueryVariables>;
+export const KeysRotateDocument = new TypedDocumentString(`
+    mutation KeysRotate($input: RotateApiKeyInput!) {
+  rotateApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      secret
+      apiKey {
+        id
+        prefix
+        lastFour
+        scopes
+        revokedAt
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<KeysRotateMutation, KeysRotateMutationVariables>;
+export const KeysRevokeDocument = new TypedDocumentString(`
+    mutation KeysRevoke($id: ID!) {
+  revokeApiKey(id: $id) {
+    __typename
+    ... on RevokeApiKeySuccess {
+      apiKey {
+        id
+        revokedAt
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<KeysRevokeMutation, KeysRevokeMutationVariables>;
+export const KeysMeDocument = new TypedDocumentString(`
+    query KeysMe {
+  me {
+    id
+    email
+    roles
+    scopes
+  }
+}
+    `) as unknown as TypedDocumentString<KeysMeQuery, KeysMeQueryVariables>;
+export const KeysAuditLogsDocument = new TypedDocumentString(`
+    query KeysAuditLogs($filter: AuditLogFilter, $first: Int) {
+  auditLogs(filter: $filter, first: $first) {
+    edges {
+      node {
+        action
+        success
+        userId
+        actorUserId
+        apiKeyId
+        sessionId
+        ipAddress
+        details
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<KeysAuditLogsQuery, KeysAuditLogsQueryVariables>;
+export const KeysOverviewDocument = new TypedDocumentString(`
+    query KeysOverview {
+  securityOverview {
+    activeSessions
+  }
+}
+    `) as unknown as TypedDocumentString<KeysOverviewQuery, KeysOverviewQueryVariables>;
+export const KeysSetRolesDocument = new TypedDocumentString(`
+    mutation KeysSetRoles($input: SetUserRolesInput!) {
+  setUserRoles(input: $input) {
+    __typename
+    ... on SetUserRolesSuccess {
+      user {
+        id
+        roles
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<KeysSetRolesMutation, KeysSetRolesMutationVariables>;
+export const KeysSessionsDocument = new TypedDocumentString(`
+    query KeysSessions {
+  sessions {
+    id
+    current
+  }
+}
+    `) as unknown as TypedDocumentString<KeysSessionsQuery, KeysSessionsQueryVariables>;
+export const KeysRevokeAllDocument = new TypedDocumentString(`
+    mutation KeysRevokeAll {
+  revokeAllSessions
+}
+    `) as unknown as TypedDocumentString<KeysRevokeAllMutation, KeysRevokeAllMutationVariables>;
+export const KeysChangePasswordDocument = new TypedDocumentString(`
+    mutation KeysChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<KeysChangePasswordMutation, KeysChangePasswordMutationVariables>;
+export const KeysEnrollMfaDocument = new TypedDocumentString(`
+    mutation KeysEnrollMfa {
+  enrollMfa {
+    __typename
+    ... on MfaEnrollment {
+      secret
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<KeysEnrollMfaMutation, KeysEnrollMfaMutationVariables>;
+export const KeysLogoutDocument = new TypedDocumentString(`
+    mutation KeysLogout {
+  logout
+}
+    `) as unknown as TypedDocumentString<KeysLogoutMutation, KeysLogoutMutationVariables>;
+export const KeysAlertsDocument = new TypedDocumentString(`
+    subscription KeysAlerts($filter: SecurityAlertFilter) {
+  securityAlerts(filter: $filter) {
+    id
+    type
+    severity
+    userId
+    ipAddress
+    details
+  }
+}
+    `) as unknown as TypedDocumentString<KeysAlertsSubscription, KeysAlertsSubscriptionVariables>;
 export const AuditPageDocument = new TypedDocumentString(`
     query AuditPage($filter: AuditLogFilter, $first: Int, $after: String) {
   auditLogs(filter: $filter, first: $first, after: $after) {

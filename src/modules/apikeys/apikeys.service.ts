@@ -35,7 +35,7 @@ export type { ApiKeyRow };
 export const API_KEY_PREFIX = 'idp_';
 const KEY_SHAPE = /^idp_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 const CACHE_TTL_MS = 30_000;
-const RELOAD_COOLDOWN_MS = 2_000;
+const RELOAD_COOLDOWN_MS = 250;
 const FLUSH_INTERVAL_MS = 5_000;
 const revokedKey = (id: string) => `apikey-revoked:${id}`;
 
@@ -81,6 +81,9 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
   const { db, kv, clock, pubsub, audit } = deps;
   const cache = new Map<string, Cached>();
   const usage = new Map<string, { count: number; lastUsedAt: Date; lastUsedIp: string }>();
+  const lastMismatchReload = new Map<string, number>();
+  /** Denied uses are recorded once per key and minute (per instance): a leaked key cannot flood the log. */
+  const deniedRecorded = new Map<string, number>();
   let flushTimer: NodeJS.Timeout | undefined;
 
   const newSecret = () => randomToken(32);
@@ -149,7 +152,12 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
     for (const [id, u] of batch) {
       await db
         .update(apiKeys)
-        .set({ useCount: sql`${apiKeys.useCount} + ${u.count}`, lastUsedAt: sql`greatest(${apiKeys.lastUsedAt}, ${u.lastUsedAt.toISOString()}::timestamptz)`, lastUsedIp: u.lastUsedIp })
+        .set({
+          useCount: sql`${apiKeys.useCount} + ${u.count}`,
+          // Instances flush at different times: keep the address of the newest use.
+          lastUsedIp: sql`case when ${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} <= ${u.lastUsedAt.toISOString()}::timestamptz then ${u.lastUsedIp} else ${apiKeys.lastUsedIp} end`,
+          lastUsedAt: sql`greatest(${apiKeys.lastUsedAt}, ${u.lastUsedAt.toISOString()}::timestamptz)`,
+        })
         .where(eq(apiKeys.id, id));
     }
   }
@@ -231,15 +239,23 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
         (safeEqual(hash, c.row.secretHash) ||
           (!!c.row.previousSecretHash && !!c.row.previousValidUntil && c.row.previousValidUntil > now && safeEqual(hash, c.row.previousSecretHash)));
       let entry = await load(id);
-      // A stale cached row (the key was rotated a moment ago): reload once, at most every few seconds.
-      if (entry && !matches(entry) && Date.now() - entry.loadedAt > RELOAD_COOLDOWN_MS) entry = await load(id, true);
+      // Maybe a stale cached row (rotated a moment ago, eviction still in flight): read it again,
+      // at most every RELOAD_COOLDOWN_MS per key so wrong secrets cannot hammer the database.
+      if (entry && !matches(entry) && Date.now() - (lastMismatchReload.get(id) ?? 0) > RELOAD_COOLDOWN_MS) {
+        lastMismatchReload.set(id, Date.now());
+        entry = await load(id, true);
+      }
       if (!entry || !matches(entry)) throw unauthenticated('The API key is not valid.', 'INVALID_API_KEY');
       const row = entry.row;
       if (row.revokedAt || entry.ownerDisabled) throw unauthenticated('The API key has been revoked.', 'API_KEY_REVOKED');
       if (row.expiresAt && row.expiresAt <= now) throw unauthenticated('The API key has expired.', 'API_KEY_EXPIRED');
 
       if (!allows(row.allowedIps, ip)) {
-        await audit.log({ action: 'API_KEY_USE_DENIED', success: false, userId: row.userId, apiKeyId: row.id, ip, details: { reason: 'ip_not_allowed' } });
+        const minuteNow = Math.floor(now.getTime() / 60_000);
+        if (deniedRecorded.get(row.id) !== minuteNow) {
+          deniedRecorded.set(row.id, minuteNow);
+          await audit.log({ action: 'API_KEY_USE_DENIED', success: false, userId: row.userId, apiKeyId: row.id, ip, details: { reason: 'ip_not_allowed' } });
+        }
         throw new GraphQLError('This API key may not be used from this address.', { extensions: { code: 'FORBIDDEN', reason: 'IP_NOT_ALLOWED' } });
       }
 
