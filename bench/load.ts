@@ -16,11 +16,17 @@ export const LOGIN_MUTATION =
   'mutation Login($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { accessToken refreshToken } ... on Error { code message } } }';
 export const ROTATE_MUTATION =
   'mutation Rotate($input: RotateRefreshInput) { rotateRefresh(input: $input) { __typename ... on AuthPayload { accessToken refreshToken } ... on Error { code message } } }';
+export const CREATE_API_KEY_MUTATION =
+  'mutation CreateKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { __typename ... on CreateApiKeyPayload { secret apiKey { id scopes rateLimitPerMinute } } ... on Error { code message } } }';
 export const REGISTER_MUTATION =
   'mutation Register($input: RegisterInput!) { register(input: $input) { __typename ... on AuthPayload { accessToken refreshToken } ... on Error { code message } } }';
 
 export type LoadTask =
-  | { kind: 'me'; accessToken: string }
+  /**
+   * `bearer` goes into `Authorization: Bearer …`: an access token, or an API key (`idp_…`), which
+   * the server accepts in the same header. Both variants send the same request otherwise.
+   */
+  | { kind: 'me'; bearer: string }
   /** Live refresh tokens; each is spent once and its successor goes back into the pool. */
   | { kind: 'rotateRefresh'; pool: string[] }
   | { kind: 'login'; users: { email: string; password: string }[] };
@@ -118,7 +124,7 @@ async function runLoad(req: LoadRequest): Promise<LoadSummary> {
         {
           method: 'POST',
           path: '/graphql',
-          headers: { ...HEADERS, authorization: `Bearer ${task.accessToken}` },
+          headers: { ...HEADERS, authorization: `Bearer ${task.bearer}` },
           body: JSON.stringify({ query: ME_QUERY }),
           onResponse: (status, body) => {
             const me = parse(body)?.data?.me;

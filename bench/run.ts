@@ -3,6 +3,8 @@
  * Redis, with production settings (argon2 defaults, system clock, NODE_ENV=production).
  *
  *   me             POST /graphql { me { id email } } with a Bearer access token
+ *   me (API key)   the same with an API key (scope profile:read) in the same header, without and
+ *                  with a per-key rate limit; the three are measured alternately, round by round
  *   rotateRefresh  each request spends a live refresh token; the successor goes back to the pool
  *   login          round-robin over pre-registered users, alternately against the server and
  *                  against a second one composed with { withoutAuditWrites: true }
@@ -31,6 +33,7 @@ import type { Metrics } from '../src/metrics';
 import { startServer, type RunningServer } from '../src/server';
 import type { AlertProbeRequest, AlertProbeSummary } from './alert-probe';
 import {
+  CREATE_API_KEY_MUTATION,
   LOGIN_MUTATION,
   ME_QUERY,
   REGISTER_MUTATION,
@@ -62,6 +65,11 @@ const WARMUP_SEC = intEnv('BENCH_WARMUP', 5, 0, 60);
  */
 const FIRST_WARMUP_SEC = Math.max(WARMUP_SEC, intEnv('BENCH_FIRST_WARMUP', 10, 0, 120));
 const CONNECTIONS = { me: 16, rotateRefresh: 16, login: 8 } as const;
+/**
+ * The per-minute limit of the rate-limited API key: high enough never to refuse a request here
+ * (the largest the API accepts), so the limit's counting is measured, not its refusals.
+ */
+const API_KEY_RATE_LIMIT = 1_000_000;
 /** Users logged in round-robin by the login benchmark (login locks the user's row briefly). */
 const LOGIN_USERS = 16;
 /** Alert latency: measured trigger → alert round trips, one at a time, after ALERT_WARMUP unmeasured ones. */
@@ -335,6 +343,40 @@ async function main() {
   const me = (await gql(ME_QUERY, {}, accessToken)).me as { email?: string } | null;
   if (me?.email !== meUser.email) throw new Error(`me returned ${JSON.stringify(me)}`);
 
+  // Two API keys of the same user, created over HTTP with its access token: one without a rate
+  // limit, one with a limit too high to be reached (every request takes the counting path).
+  interface BenchApiKey {
+    id: string;
+    secret: string;
+    /** Requests sent with the key, and those answered with the user; setup included (checked against use_count). */
+    sent: number;
+    ok: number;
+  }
+  async function createApiKey(input: { name: string; scopes: string[]; rateLimitPerMinute?: number }): Promise<BenchApiKey> {
+    const answer = (await gql(CREATE_API_KEY_MUTATION, { input }, accessToken)).createApiKey as {
+      __typename: string;
+      secret?: string;
+      apiKey?: { id: string; rateLimitPerMinute: number | null };
+      code?: string;
+      message?: string;
+    };
+    if (answer.__typename !== 'CreateApiKeyPayload' || !answer.secret || !answer.apiKey) {
+      throw new Error(`createApiKey failed: ${answer.__typename} ${answer.code ?? ''} ${answer.message ?? ''}`);
+    }
+    if ((answer.apiKey.rateLimitPerMinute ?? undefined) !== input.rateLimitPerMinute) {
+      throw new Error(`createApiKey: rateLimitPerMinute ${answer.apiKey.rateLimitPerMinute}, asked for ${input.rateLimitPerMinute}`);
+    }
+    const check = (await gql(ME_QUERY, {}, answer.secret)).me as { email?: string } | null;
+    if (check?.email !== meUser.email) throw new Error(`me with API key "${input.name}" returned ${JSON.stringify(check)}`);
+    return { id: answer.apiKey.id, secret: answer.secret, sent: 1, ok: 1 };
+  }
+  const apiKey = await createApiKey({ name: 'bench', scopes: ['profile:read'] });
+  const rateLimitedApiKey = await createApiKey({ name: 'bench (rate-limited)', scopes: ['profile:read'], rateLimitPerMinute: API_KEY_RATE_LIMIT });
+  // As in production (compose's startJobs), the batched usage counters are written every few
+  // seconds; stopped (with a last write) right after the me benchmarks, and by the cleanup.
+  services.apiKeys.start();
+  cleanups.push({ name: 'stop api-key usage writes', fn: () => services.apiKeys.stop() });
+
   const loginUsers = Array.from({ length: LOGIN_USERS }, () => newUser('login'));
   await Promise.all(loginUsers.map(register));
   const loginCredentials = loginUsers.map(({ email, password }) => ({ email, password }));
@@ -392,7 +434,7 @@ async function main() {
 
   const argon2Password = 'argon2 benchmark password, long enough';
   const argon2Hash = await services.hasher.hash(argon2Password);
-  log(`setup done: ${1 + LOGIN_USERS + refreshUsers.length} users, ${pool.length} pooled refresh tokens`);
+  log(`setup done: ${1 + LOGIN_USERS + refreshUsers.length} users, 2 API keys, ${pool.length} pooled refresh tokens`);
 
   // --- Measurements
   const load = (task: LoadTask, connections: number, durationSec: number, target = url) => worker.run({ url: target, connections, durationSec, task });
@@ -454,13 +496,95 @@ async function main() {
     if (s.bad > 0) log(`${name} warm-up: ${s.bad} bad answers, e.g. ${s.badSamples[0]}`);
   };
 
-  // me
-  log(`me: warm-up ${FIRST_WARMUP_SEC}s`);
-  if (FIRST_WARMUP_SEC > 0) checkWarmup('me', await load({ kind: 'me', accessToken }, CONNECTIONS.me, FIRST_WARMUP_SEC));
-  const meRuns: LoadSummary[] = [];
+  // me with an access token, with an API key, and with a rate-limited API key: the same request
+  // (only the Bearer value differs), the same connections and runs. Each round runs all
+  // three, in an order that rotates from round to round, so they see the same machine state.
+  interface MeVariant {
+    name: string;
+    bearer: string;
+    warmupSec: number;
+    key?: BenchApiKey;
+    runs: LoadSummary[];
+  }
+  // The first warm-up also warms the server as a whole (see FIRST_WARMUP_SEC); the API-key variants
+  // share all of the request path but the authentication and get the usual warm-up for theirs, so
+  // every variant's first run comes after FIRST_WARMUP_SEC + 2 x WARMUP_SEC of load.
+  const meToken: MeVariant = { name: 'me', bearer: accessToken, warmupSec: FIRST_WARMUP_SEC, runs: [] };
+  const meKey: MeVariant = { name: 'me (API key)', bearer: apiKey.secret, warmupSec: WARMUP_SEC, key: apiKey, runs: [] };
+  const meKeyLimited: MeVariant = {
+    name: 'me (API key, rate-limited)',
+    bearer: rateLimitedApiKey.secret,
+    warmupSec: WARMUP_SEC,
+    key: rateLimitedApiKey,
+    runs: [],
+  };
+  const meVariants = [meToken, meKey, meKeyLimited];
+  const meLoad = async (v: MeVariant, durationSec: number) => {
+    const summary = await load({ kind: 'me', bearer: v.bearer }, CONNECTIONS.me, durationSec);
+    if (v.key) {
+      v.key.sent += summary.sent;
+      v.key.ok += summary.ok;
+    }
+    return summary;
+  };
+  log(`me, me (API key), me (API key, rate-limited): warm-up ${meVariants.map((v) => `${v.warmupSec}s`).join(' + ')}`);
+  for (const v of meVariants) if (v.warmupSec > 0) checkWarmup(v.name, await meLoad(v, v.warmupSec));
   for (let i = 0; i < RUNS; i++) {
-    meRuns.push(await load({ kind: 'me', accessToken }, CONNECTIONS.me, DURATION_SEC));
-    log(`me run ${i + 1}/${RUNS}: ${round(meRuns[i]!.rps)} req/s`);
+    const order = meVariants.map((_, j) => meVariants[(i + j) % meVariants.length]!);
+    for (const v of order) v.runs.push(await meLoad(v, DURATION_SEC));
+    log(
+      `me run ${i + 1}/${RUNS}: ${round(meToken.runs[i]!.rps)} req/s with an access token, ${round(meKey.runs[i]!.rps)} with an API key, ` +
+        `${round(meKeyLimited.runs[i]!.rps)} with a rate-limited API key (order: ${order.map((v) => v.name).join(', ')})`,
+    );
+  }
+  const meRuns = meToken.runs;
+  // The last batched usage write; then the counters must hold every key-authenticated request.
+  await services.apiKeys.stop();
+  const apiKeyUsage = await (async () => {
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql<{ id: string; use_count: string }[]>`select id, use_count::text from api_keys where id in ${sql([apiKey.id, rateLimitedApiKey.id])}`;
+      return [apiKey, rateLimitedApiKey].map((k) => ({
+        useCount: Number(rows.find((r) => r.id === k.id)?.use_count ?? Number.NaN),
+        answeredOk: k.ok,
+        sent: k.sent,
+      }));
+    } finally {
+      await sql.end();
+    }
+  })();
+  // The rate-limited key must have taken the counting path (per-minute counters in Redis, each
+  // expiring 60 s after its first request), the other one must not have.
+  const rateCounters = await (async () => {
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 5000 });
+    try {
+      const counters = async (id: string) => {
+        let keys = 0;
+        let requests = 0;
+        let cursor = '0';
+        do {
+          const [next, found] = await redis.scan(cursor, 'MATCH', `${redisPrefix}rate:apikey:${id}:*`, 'COUNT', 1000);
+          for (const key of found) {
+            keys++;
+            requests += Number((await redis.get(key)) ?? 0);
+          }
+          cursor = next;
+        } while (cursor !== '0');
+        return { keys, requests };
+      };
+      return { apiKey: await counters(apiKey.id), rateLimitedApiKey: await counters(rateLimitedApiKey.id) };
+    } finally {
+      redis.disconnect();
+    }
+  })();
+  if (rateCounters.rateLimitedApiKey.keys === 0 || rateCounters.apiKey.keys > 0) {
+    log(`rate-limit counters in Redis: ${JSON.stringify(rateCounters)}; expected some for the rate-limited key only`);
+  }
+  for (const [i, u] of apiKeyUsage.entries()) {
+    // Requests still in flight when a run ends are counted by the server but never answered.
+    if (!(u.useCount >= u.answeredOk && u.useCount <= u.sent)) {
+      log(`API key ${i + 1}: use_count ${u.useCount} is outside [${u.answeredOk} answered, ${u.sent} sent]: batched usage counting lost or invented requests`);
+    }
   }
 
   // rotateRefresh
@@ -538,6 +662,28 @@ async function main() {
   // Ctrl-C during the probe closes the servers under it: no report from a half-torn-down run.
   if (interrupted) throw new Error('interrupted');
 
+  // Rows written to api_keys over the whole run: all of them by the batched usage writes (nothing
+  // else in the bench changes a key), so far fewer than key-authenticated requests. Read once the
+  // main server is stopped: a backend publishes its table statistics at exit (otherwise up to
+  // ~10 s late). Polled until two reads agree.
+  await primary.stop();
+  const apiKeyRowWrites = await (async () => {
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      let previous = Number.NaN;
+      for (let i = 0; i < 12; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const [row] = await sql<{ n: string }[]>`select (n_tup_upd + n_tup_del)::text as n from pg_stat_user_tables where relname = 'api_keys'`;
+        const n = Number(row?.n ?? Number.NaN);
+        if (n === previous) return n;
+        previous = n;
+      }
+      return previous;
+    } finally {
+      await sql.end();
+    }
+  })();
+
   // --- Report
   const summarize = (runs: LoadSummary[], connections: number) => ({
     connections,
@@ -549,6 +695,13 @@ async function main() {
     runs: runs.map(forReport),
   });
   const meResult = summarize(meRuns, CONNECTIONS.me);
+  const meKeyResult = summarize(meKey.runs, CONNECTIONS.me);
+  const meKeyLimitedResult = summarize(meKeyLimited.runs, CONNECTIONS.me);
+  const keyRatio = meKeyResult.medianRps / meResult.medianRps;
+  const keyRatioPerRun = meKey.runs.map((r, i) => r.rps / meRuns[i]!.rps);
+  const keyLimitedRatio = meKeyLimitedResult.medianRps / meResult.medianRps;
+  const keyLimitedRatioPerRun = meKeyLimited.runs.map((r, i) => r.rps / meRuns[i]!.rps);
+  const keyRequests = apiKeyUsage.reduce((n, u) => n + u.useCount, 0);
   const rotateResult = {
     ...summarize(rotateRuns, CONNECTIONS.rotateRefresh),
     poolSize: poolTarget,
@@ -574,6 +727,8 @@ async function main() {
   const rows: [string, string, string, string, string, string, string][] = [
     ['benchmark', 'conns', 'median', 'unit', 'p50 ms', 'p99 ms', 'errors'],
     ['me', String(meResult.connections), round(meResult.medianRps).toFixed(1), 'req/s', String(meResult.medianLatencyP50Ms), String(meResult.medianLatencyP99Ms), String(meResult.errors)],
+    ['me (API key)', String(meKeyResult.connections), round(meKeyResult.medianRps).toFixed(1), 'req/s', String(meKeyResult.medianLatencyP50Ms), String(meKeyResult.medianLatencyP99Ms), String(meKeyResult.errors)],
+    ['me (API key, rate-limited)', String(meKeyLimitedResult.connections), round(meKeyLimitedResult.medianRps).toFixed(1), 'req/s', String(meKeyLimitedResult.medianLatencyP50Ms), String(meKeyLimitedResult.medianLatencyP99Ms), String(meKeyLimitedResult.errors)],
     ['rotateRefresh', String(rotateResult.connections), round(rotateResult.medianRps).toFixed(1), 'req/s', String(rotateResult.medianLatencyP50Ms), String(rotateResult.medianLatencyP99Ms), String(rotateResult.errors)],
     ['login', String(loginResult.connections), round(loginResult.medianRps).toFixed(1), 'req/s', String(loginResult.medianLatencyP50Ms), String(loginResult.medianLatencyP99Ms), String(loginResult.errors)],
     ['login (no audit)', String(noAuditResult.connections), round(noAuditResult.medianRps).toFixed(1), 'req/s', String(noAuditResult.medianLatencyP50Ms), String(noAuditResult.medianLatencyP99Ms), String(noAuditResult.errors)],
@@ -592,6 +747,13 @@ async function main() {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows.slice(1)) console.log(line(r));
   console.log('');
+  const perRound = (ratios: number[]) => ratios.map((r) => r.toFixed(3)).join(', ');
+  console.log(`me/s API key ÷ access token = ${keyRatio.toFixed(3)}  (per round: ${perRound(keyRatioPerRun)})`);
+  console.log(`me/s API key, rate-limited ÷ access token = ${keyLimitedRatio.toFixed(3)}  (per round: ${perRound(keyLimitedRatioPerRun)})`);
+  console.log(
+    `API key usage: use_count ${apiKeyUsage.map((u) => u.useCount).join(' + ')} = ${keyRequests} key-authenticated requests, ` +
+      `${Number.isFinite(apiKeyRowWrites) ? apiKeyRowWrites : '?'} api_keys rows written (batched usage writes)`,
+  );
   console.log(`login/s ÷ argon2 verify/s = ${ratio.toFixed(3)}`);
   console.log(`login/s with audit ÷ without audit = ${auditRatio.toFixed(3)}  (per round: ${auditRatioPerRun.map((r) => r.toFixed(3)).join(', ')})`);
   console.log(
@@ -603,11 +765,13 @@ async function main() {
   console.log('');
   console.log('per run:');
   console.log(`  me             ${perRun(meRuns.map((r) => r.rps))}`);
+  console.log(`  me API key     ${perRun(meKey.runs.map((r) => r.rps))}`);
+  console.log(`  me API key RL  ${perRun(meKeyLimited.runs.map((r) => r.rps))}`);
   console.log(`  rotateRefresh  ${perRun(rotateRuns.map((r) => r.rps))}  (abandoned in-flight tokens: ${rotateResult.abandonedTokens})`);
   console.log(`  login          ${perRun(loginRuns.map((r) => r.rps))}`);
   console.log(`  login no audit ${perRun(noAuditRuns.map((r) => r.rps))}`);
   console.log(`  argon2 verify  ${perRun(argon2Runs.map((r) => r.verifiesPerSec))}`);
-  for (const [name, runs] of [['me', meRuns], ['rotateRefresh', rotateRuns], ['login', loginRuns], ['login (no audit)', noAuditRuns]] as const) {
+  for (const [name, runs] of [['me', meRuns], ['me (API key)', meKey.runs], ['me (API key, rate-limited)', meKeyLimited.runs], ['rotateRefresh', rotateRuns], ['login', loginRuns], ['login (no audit)', noAuditRuns]] as const) {
     const sample = runs.find((r) => r.badSamples.length > 0)?.badSamples[0];
     if (sample) console.log(`  ${name}: e.g. bad answer: ${sample}`);
   }
@@ -632,6 +796,28 @@ async function main() {
     },
     results: {
       me: meResult,
+      /** The same request with an API key (scope profile:read, no rate limit) in the same header. */
+      meApiKey: meKeyResult,
+      /** The same with a key whose rateLimitPerMinute (API_KEY_RATE_LIMIT) is never reached: one atomic Redis MULTI per request. */
+      meApiKeyRateLimited: { ...meKeyLimitedResult, rateLimitPerMinute: API_KEY_RATE_LIMIT },
+      /** median me/s with the API key ÷ median me/s with the access token */
+      meApiKeyPerAccessTokenRatio: keyRatio,
+      /** run i with the API key ÷ run i with the access token (same round) */
+      meApiKeyPerAccessTokenRatioPerRun: keyRatioPerRun,
+      meApiKeyRateLimitedPerAccessTokenRatio: keyLimitedRatio,
+      meApiKeyRateLimitedPerAccessTokenRatioPerRun: keyLimitedRatioPerRun,
+      /** me variants in the order run in each round */
+      meOrderPerRound: Array.from({ length: RUNS }, (_, i) => meVariants.map((_, j) => meVariants[(i + j) % meVariants.length]!.name)),
+      apiKeyUsage: {
+        what: 'use_count after the last batched write vs. requests the bench sent with the key (setup included); answered <= use_count <= sent',
+        apiKey: apiKeyUsage[0],
+        rateLimitedApiKey: apiKeyUsage[1],
+        /** UPDATE/DELETE rows on api_keys over the whole run (pg_stat_user_tables): the batched usage writes */
+        apiKeysRowsWritten: apiKeyRowWrites,
+        keyAuthenticatedRequests: keyRequests,
+        /** Redis per-minute counters of each key still alive right after the me benchmarks (they expire 60 s after their first request) */
+        rateLimitCounters: rateCounters,
+      },
       rotateRefresh: rotateResult,
       login: loginResult,
       argon2Verify: argon2Result,

@@ -63,6 +63,7 @@ export async function compose(config: Config, overrides: { clock?: Clock; withou
     async close() {
       services.keys.stop();
       await services.webhooks.stop();
+      await services.apiKeys.stop();
       if (retention) clearInterval(retention);
       await deps.close();
     },

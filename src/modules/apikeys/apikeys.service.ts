@@ -28,7 +28,7 @@ import { ADMIN_ONLY_SCOPES, ALL_SCOPES, expandScopes, hasScope, liveRolesKey, sc
 import { users } from '../users/users.table';
 import { InvalidScopeError } from './apikeys.errors';
 import { apiKeys, type ApiKeyRow } from './apikeys.table';
-import { allows, parseAllowEntry } from './ip-allowlist';
+import { allowlist, parseAllowEntry } from './ip-allowlist';
 
 export type { ApiKeyRow };
 
@@ -73,6 +73,7 @@ interface Cached {
   row: ApiKeyRow;
   ownerRoles: string[];
   ownerDisabled: boolean;
+  allows: (ip: string) => boolean;
   loadedAt: number;
 }
 
@@ -80,6 +81,8 @@ interface Cached {
 export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub: Pubsub; audit: AuditService }): ApiKeyService {
   const { db, kv, clock, pubsub, audit } = deps;
   const cache = new Map<string, Cached>();
+  /** Ids that do not exist, remembered briefly: random ids cannot each cost a database query. */
+  const missing = new Map<string, number>();
   const usage = new Map<string, { count: number; lastUsedAt: Date; lastUsedIp: string }>();
   const lastMismatchReload = new Map<string, number>();
   /** Denied uses are recorded once per key and minute (per instance): a leaked key cannot flood the log. */
@@ -131,6 +134,7 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
   async function load(id: string, fresh = false): Promise<Cached | undefined> {
     const hit = cache.get(id);
     if (hit && !fresh && Date.now() - hit.loadedAt < CACHE_TTL_MS) return hit;
+    if (!fresh && Date.now() - (missing.get(id) ?? 0) < CACHE_TTL_MS) return undefined;
     const [found] = await db
       .select({ row: apiKeys, ownerRoles: users.roles, ownerDisabledAt: users.disabledAt })
       .from(apiKeys)
@@ -138,28 +142,60 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
       .where(eq(apiKeys.id, id));
     if (!found) {
       cache.delete(id);
+      missing.set(id, Date.now());
       return undefined;
     }
-    const entry = { row: found.row, ownerRoles: found.ownerRoles, ownerDisabled: found.ownerDisabledAt !== null, loadedAt: Date.now() };
+    missing.delete(id);
+    const entry = {
+      row: found.row,
+      ownerRoles: found.ownerRoles,
+      ownerDisabled: found.ownerDisabledAt !== null,
+      allows: allowlist(found.row.allowedIps),
+      loadedAt: Date.now(),
+    };
     cache.set(id, entry);
     return entry;
   }
 
+  /** Drops what has gone stale from the in-process maps, so they stay bounded. */
+  function prune() {
+    const now = Date.now();
+    for (const [id, c] of cache) if (now - c.loadedAt > CACHE_TTL_MS) cache.delete(id);
+    for (const [id, at] of missing) if (now - at > CACHE_TTL_MS) missing.delete(id);
+    for (const [id, at] of lastMismatchReload) if (now - at > CACHE_TTL_MS) lastMismatchReload.delete(id);
+    const minute = Math.floor(clock.now().getTime() / 60_000);
+    for (const [id, m] of deniedRecorded) if (m < minute) deniedRecorded.delete(id);
+  }
+
   async function flush() {
+    prune();
     if (usage.size === 0) return;
     const batch = [...usage.entries()];
     usage.clear();
-    for (const [id, u] of batch) {
-      await db
-        .update(apiKeys)
-        .set({
-          useCount: sql`${apiKeys.useCount} + ${u.count}`,
-          // Instances flush at different times: keep the address of the newest use.
-          lastUsedIp: sql`case when ${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} <= ${u.lastUsedAt.toISOString()}::timestamptz then ${u.lastUsedIp} else ${apiKeys.lastUsedIp} end`,
-          lastUsedAt: sql`greatest(${apiKeys.lastUsedAt}, ${u.lastUsedAt.toISOString()}::timestamptz)`,
-        })
-        .where(eq(apiKeys.id, id));
+    for (const [index, [id, u]] of batch.entries()) {
+      try {
+        await writeUsage(id, u);
+      } catch (error) {
+        // Put back what was not written, so a failed flush loses no counts.
+        for (const [rid, unwritten] of batch.slice(index)) {
+          const since = usage.get(rid); // uses counted while this flush ran are newer
+          usage.set(rid, since ? { ...since, count: since.count + unwritten.count } : unwritten);
+        }
+        throw error;
+      }
     }
+  }
+
+  async function writeUsage(id: string, u: { count: number; lastUsedAt: Date; lastUsedIp: string }) {
+    await db
+      .update(apiKeys)
+      .set({
+        useCount: sql`${apiKeys.useCount} + ${u.count}`,
+        // Instances flush at different times: keep the address of the newest use.
+        lastUsedIp: sql`case when ${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} <= ${u.lastUsedAt.toISOString()}::timestamptz then ${u.lastUsedIp} else ${apiKeys.lastUsedIp} end`,
+        lastUsedAt: sql`greatest(${apiKeys.lastUsedAt}, ${u.lastUsedAt.toISOString()}::timestamptz)`,
+      })
+      .where(eq(apiKeys.id, id));
   }
 
   return {
@@ -250,7 +286,7 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
       if (row.revokedAt || entry.ownerDisabled) throw unauthenticated('The API key has been revoked.', 'API_KEY_REVOKED');
       if (row.expiresAt && row.expiresAt <= now) throw unauthenticated('The API key has expired.', 'API_KEY_EXPIRED');
 
-      if (!allows(row.allowedIps, ip)) {
+      if (!entry.allows(ip)) {
         const minuteNow = Math.floor(now.getTime() / 60_000);
         if (deniedRecorded.get(row.id) !== minuteNow) {
           deniedRecorded.set(row.id, minuteNow);

@@ -14,10 +14,9 @@ export function parseAllowEntry(raw: string): string | undefined {
   return `${normalizeIp(address)}/${Number(bits)}`;
 }
 
-export function allows(entries: readonly string[], ip: string): boolean {
-  if (entries.length === 0) return true;
-  const family = isIP(ip);
-  if (family === 0) return false;
+/** Builds the matcher once (it is cached with the key), then checks addresses cheaply. */
+export function allowlist(entries: readonly string[]): (ip: string) => boolean {
+  if (entries.length === 0) return () => true;
   const list = new BlockList();
   for (const entry of entries) {
     const [address, bits] = entry.split('/');
@@ -25,5 +24,8 @@ export function allows(entries: readonly string[], ip: string): boolean {
     if (bits === undefined) list.addAddress(address!, type);
     else list.addSubnet(address!, Number(bits), type);
   }
-  return list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+  return (ip) => {
+    const family = isIP(ip);
+    return family !== 0 && list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+  };
 }
