@@ -823,3 +823,30 @@ describe('bad input is a clear error and changes nothing', () => {
     expect(await useCountOf(owner.accessToken, id)).toBe(1);
   });
 });
+
+describe('refused uses are audited', () => {
+  it('records each refusal of a known key with its reason, once per key, reason and minute', async () => {
+    const owner = await signUp(app);
+    const created = await createKey(app, owner.accessToken, { scopes: ['profile:read'], rateLimitPerMinute: 1 });
+    const key = created.secret;
+    const altered = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
+    expect((await meWith(app, altered)).outcome).toBe('UNAUTHENTICATED INVALID_API_KEY');
+    expect((await meWith(app, altered)).outcome).toBe('UNAUTHENTICATED INVALID_API_KEY'); // same minute: not recorded again
+    expect((await meWith(app, key)).outcome).toBe('OK');
+    expect((await meWith(app, key)).outcome).toMatch(/^RATE_LIMITED/);
+    const reasons = async () =>
+      (
+        await rows<{ reason: string }>(
+          app,
+          sql`select details->>'reason' as reason from audit_logs where api_key_id = ${created.apiKey.id} and action = 'API_KEY_USE_DENIED' order by seq`,
+        )
+      ).map((r) => r.reason);
+    expect(await reasons()).toEqual(['invalid_secret', 'rate_limited']);
+    await app.gql(KeysRevoke, { id: created.apiKey.id }, asSession(owner.accessToken));
+    expect((await meWith(app, key)).outcome).toBe('UNAUTHENTICATED API_KEY_REVOKED');
+    expect(await reasons()).toEqual(['invalid_secret', 'rate_limited', 'revoked']);
+    // Only an allowlist refusal is an alert; these are audit records only.
+    const alerts = await rows<{ type: string }>(app, sql`select type from security_alerts where details->>'apiKeyId' = ${created.apiKey.id}`);
+    expect(alerts).toEqual([]);
+  });
+});

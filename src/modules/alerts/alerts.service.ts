@@ -120,6 +120,7 @@ export function createAlertService(deps: {
           return store(tx, { ...base, type: 'PRIVILEGED_API_KEY_CREATED', severity: 'HIGH', message: 'An API key with admin scopes was created.', details: { apiKeyId: e.apiKeyId, scopes } }, at);
         }
         case 'API_KEY_USE_DENIED':
+          if (e.details.reason !== 'ip_not_allowed') return;
           return store(tx, { ...base, type: 'API_KEY_IP_DENIED', severity: 'MEDIUM', message: 'An API key was used from an address outside its allowlist.', details: { apiKeyId: e.apiKeyId } }, at);
         case 'BACKUP_CODE_USED':
           return store(tx, { ...base, type: 'BACKUP_CODE_USED', severity: 'MEDIUM', message: 'A backup code was used to sign in.', details: { ...e.details } }, at);

@@ -85,8 +85,15 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
   const missing = new Map<string, number>();
   const usage = new Map<string, { count: number; lastUsedAt: Date; lastUsedIp: string }>();
   const lastMismatchReload = new Map<string, number>();
-  /** Denied uses are recorded once per key and minute (per instance): a leaked key cannot flood the log. */
+  /** Refused uses are recorded once per key, reason and minute (per instance): no flooding the log. */
   const deniedRecorded = new Map<string, number>();
+  async function refused(row: ApiKeyRow, ip: string, reason: 'invalid_secret' | 'revoked' | 'expired' | 'rate_limited' | 'ip_not_allowed') {
+    const minute = Math.floor(clock.now().getTime() / 60_000);
+    const key = `${row.id}:${reason}`;
+    if (deniedRecorded.get(key) === minute) return;
+    deniedRecorded.set(key, minute);
+    await audit.log({ action: 'API_KEY_USE_DENIED', success: false, userId: row.userId, apiKeyId: row.id, ip, details: { reason } });
+  }
   let flushTimer: NodeJS.Timeout | undefined;
 
   const newSecret = () => randomToken(32);
@@ -164,7 +171,7 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
     for (const [id, at] of missing) if (now - at > CACHE_TTL_MS) missing.delete(id);
     for (const [id, at] of lastMismatchReload) if (now - at > CACHE_TTL_MS) lastMismatchReload.delete(id);
     const minute = Math.floor(clock.now().getTime() / 60_000);
-    for (const [id, m] of deniedRecorded) if (m < minute) deniedRecorded.delete(id);
+    for (const [key, m] of deniedRecorded) if (m < minute) deniedRecorded.delete(key);
   }
 
   async function flush() {
@@ -281,17 +288,23 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
         lastMismatchReload.set(id, Date.now());
         entry = await load(id, true);
       }
-      if (!entry || !matches(entry)) throw unauthenticated('The API key is not valid.', 'INVALID_API_KEY');
+      if (!entry) throw unauthenticated('The API key is not valid.', 'INVALID_API_KEY');
       const row = entry.row;
-      if (row.revokedAt || entry.ownerDisabled) throw unauthenticated('The API key has been revoked.', 'API_KEY_REVOKED');
-      if (row.expiresAt && row.expiresAt <= now) throw unauthenticated('The API key has expired.', 'API_KEY_EXPIRED');
+      if (!matches(entry)) {
+        await refused(row, ip, 'invalid_secret');
+        throw unauthenticated('The API key is not valid.', 'INVALID_API_KEY');
+      }
+      if (row.revokedAt || entry.ownerDisabled) {
+        await refused(row, ip, 'revoked');
+        throw unauthenticated('The API key has been revoked.', 'API_KEY_REVOKED');
+      }
+      if (row.expiresAt && row.expiresAt <= now) {
+        await refused(row, ip, 'expired');
+        throw unauthenticated('The API key has expired.', 'API_KEY_EXPIRED');
+      }
 
       if (!entry.allows(ip)) {
-        const minuteNow = Math.floor(now.getTime() / 60_000);
-        if (deniedRecorded.get(row.id) !== minuteNow) {
-          deniedRecorded.set(row.id, minuteNow);
-          await audit.log({ action: 'API_KEY_USE_DENIED', success: false, userId: row.userId, apiKeyId: row.id, ip, details: { reason: 'ip_not_allowed' } });
-        }
+        await refused(row, ip, 'ip_not_allowed');
         throw new GraphQLError('This API key may not be used from this address.', { extensions: { code: 'FORBIDDEN', reason: 'IP_NOT_ALLOWED' } });
       }
 
@@ -300,8 +313,12 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
       const { values, count } = row.rateLimitPerMinute
         ? await kv.mgetAndCount(keys, { key: `rate:apikey:${row.id}:${minute}`, ttl: 60 })
         : { values: await kv.mget(keys), count: 0 };
-      if (values[0] != null) throw unauthenticated('The API key has been revoked.', 'API_KEY_REVOKED');
+      if (values[0] != null) {
+        await refused(row, ip, 'revoked');
+        throw unauthenticated('The API key has been revoked.', 'API_KEY_REVOKED');
+      }
       if (row.rateLimitPerMinute && count > row.rateLimitPerMinute) {
+        await refused(row, ip, 'rate_limited');
         const retryAfterSeconds = 60 - (Math.floor(now.getTime() / 1000) % 60);
         throw new GraphQLError(`This API key allows ${row.rateLimitPerMinute} requests a minute.`, {
           extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } } },
