@@ -60,8 +60,6 @@ export function forbiddenForApiKeys(): GraphQLError {
   });
 }
 
-export { unauthenticated };
-
 export function bearerFrom(header: string | null | undefined): string | undefined {
   if (!header) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -78,11 +76,10 @@ export async function authenticate(
   if (extra.apiKey != null || bearer?.startsWith(API_KEY_PREFIX)) {
     return services.apiKeys.authenticate((extra.apiKey ?? bearer ?? '').trim(), extra.ip ?? 'unknown');
   }
-  const token = bearer;
-  if (token === undefined) return null;
-  if (token === '') throw unauthenticated('The Authorization header must be "Bearer <token>".', 'INVALID_TOKEN');
+  if (bearer === undefined) return null;
+  if (bearer === '') throw unauthenticated('The Authorization header must be "Bearer <token>".', 'INVALID_TOKEN');
   try {
-    const claims = await services.accessTokens.verify(token);
+    const claims = await services.accessTokens.verify(bearer);
     const state = await services.sessions.tokenState(claims.sid, claims.sub);
     if (!state.active) throw unauthenticated('The session behind this access token has ended.', 'SESSION_REVOKED');
     return {

@@ -20,6 +20,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import type { Clock } from '../../lib/clock';
 import { addSeconds } from '../../lib/clock';
+import { isUuid } from '../../lib/ids';
 import { hmacSha256, randomToken, sha256 } from '../../lib/tokens';
 import type { Kv } from '../../kv/kv';
 import type { AuditMeta, AuditService } from '../audit/audit.service';
@@ -250,6 +251,7 @@ export function createSessionService(deps: {
     },
 
     async revoke(userId, sessionId, reason, meta) {
+      if (!isUuid(sessionId)) throw new NotFoundError('No such session.');
       const now = clock.now();
       // Someone else's id and an unknown id take the same path and give the same answer.
       const ids = await db.transaction((tx) =>

@@ -3,7 +3,6 @@ import { builder } from '../../graphql/builder';
 import { expected, resultUnion } from '../../graphql/errors';
 import { guard } from '../../graphql/guard';
 import { NotFoundError } from '../../lib/errors';
-import { isUuid } from '../../lib/ids';
 import { NotFoundErrorRef } from '../sessions/sessions.graphql';
 import { scopesForRoles } from '../authz/scopes';
 import type { UserRow } from './users.table';
@@ -66,7 +65,6 @@ builder.mutationField('setUserRoles', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const viewer = await ctx.requireViewer();
       return expected([NotFoundError], async () => {
-        if (!isUuid(String(input.userId))) throw new NotFoundError('No such user.');
         const user = await ctx.services.users.setRoles(String(input.userId), input.roles, auditMeta(ctx, viewer));
         return { __typename: 'SetUserRolesSuccess' as const, user };
       });

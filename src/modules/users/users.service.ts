@@ -3,6 +3,7 @@ import { eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { Kv } from '../../kv/kv';
 import { NotFoundError } from '../../lib/errors';
+import { isUuid } from '../../lib/ids';
 import { liveRolesKey, ROLES } from '../authz/scopes';
 import type { AuditEvent, AuditMeta, AuditService } from '../audit/audit.service';
 import type { Clock } from '../../lib/clock';
@@ -93,6 +94,7 @@ export function createUserService(deps: {
       });
     },
     async setRoles(userId, requested, meta) {
+      if (!isUuid(userId)) throw new NotFoundError('No such user.');
       const roles = ROLES.filter((r) => r === 'USER' || requested.includes(r));
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
