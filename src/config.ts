@@ -51,7 +51,19 @@ export interface Config {
   argon2: Argon2Params;
   /** How many argon2 computations may run at once (each holds one libuv pool thread). */
   argon2Concurrency: number;
+  /** NIST SP 800-63B: the minimum for accounts without MFA. */
   passwordMinLength: number;
+  /** The minimum once MFA is on (the password is then not the only factor). */
+  passwordMinLengthWithMfa: number;
+  /** How many earlier passwords a change or reset may not reuse. */
+  passwordHistory: number;
+  /** milliseconds: how long to wait for HIBP_URL before giving up on that one check */
+  hibpTimeoutMs: number;
+  /** Per rule name (`login`, `login.account`, ...): overrides of the @rateLimit defaults. */
+  rateLimits: Record<string, RateLimitOverride>;
+  lockout: LockoutPolicy;
+  /** GraphQL hardening (graphql-armor and the request size). */
+  limits: GraphQLLimits;
   mfa: {
     /** Shown in authenticator apps. */
     issuer: string;
@@ -67,8 +79,41 @@ export interface Config {
   reauthWindow: number;
   alerts: { failedLoginsPerAccount: number; failedLoginsPerIp: number; window: number };
   introspection: boolean;
+  /** "Did you mean …" suggestions in validation errors (off in production). */
+  fieldSuggestions: boolean;
   logLevel: string;
 }
+
+export interface RateLimitOverride {
+  max: number;
+  /** seconds */
+  window: number;
+}
+
+export interface LockoutPolicy {
+  /** Ascending by failures: from `failures` consecutive failures on, each failure locks for `seconds`. */
+  levels: { failures: number; seconds: number }[];
+  /** The account-wide lock (every IP) applies only from this many consecutive failures. */
+  accountFrom: number;
+  /** After this many consecutive failures the account stays locked until an admin unlocks it. */
+  maxFailures: number;
+  /** seconds: failures are forgotten this long after the last one (when no success reset them) */
+  memory: number;
+}
+
+export interface GraphQLLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** bytes */
+  maxBodyBytes: number;
+}
+
+/** Env names of the rate-limit rules: RATE_LIMIT_LOGIN_ACCOUNT=20/1h overrides `login.account`. */
+export const RATE_LIMIT_RULES = ['register', 'login', 'login.account', 'verifyMfaLogin', 'rotateRefresh', 'reauthenticate'] as const;
+const ruleEnvName = (rule: string) => 'RATE_LIMIT_' + rule.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/\./g, '_').toUpperCase();
 
 type Env = Record<string, string | undefined>;
 
@@ -157,6 +202,45 @@ export function parseConfig(env: Env): Config {
   const refreshReuseGrace = duration('REFRESH_REUSE_GRACE', '0s', 0);
   if (refreshReuseGrace > 60) problems.push('REFRESH_REUSE_GRACE: at most 60s (it is meant for a few seconds of client races)');
 
+  function rateLimits(): Record<string, RateLimitOverride> {
+    const out: Record<string, RateLimitOverride> = {};
+    for (const rule of RATE_LIMIT_RULES) {
+      const name = ruleEnvName(rule);
+      const raw = str(name);
+      if (raw === undefined) continue;
+      const m = /^(\d+)\s*\/\s*(\S+)$/.exec(raw);
+      const seconds = m ? parseDuration(m[2]!) : undefined;
+      if (!m || seconds === undefined || seconds < 1 || Number(m[1]) < 1 || Number(m[1]) > 1_000_000) {
+        problems.push(`${name}: expected a count per duration such as 10/1m or 20/1h, got "${raw}"`);
+        continue;
+      }
+      out[rule] = { max: Number(m[1]), window: seconds };
+    }
+    return out;
+  }
+
+  function lockout(): LockoutPolicy {
+    const raw = str('LOCKOUT_LEVELS') ?? '3:15m,5:1h,10:24h,15:7d';
+    const levels: LockoutPolicy['levels'] = [];
+    for (const part of raw.split(',')) {
+      const m = /^\s*(\d+)\s*:\s*(\S+)\s*$/.exec(part);
+      const seconds = m ? parseDuration(m[2]!) : undefined;
+      if (!m || seconds === undefined || seconds < 1 || Number(m[1]) < 1) {
+        problems.push(`LOCKOUT_LEVELS: expected failures:duration pairs such as 3:15m,5:1h, got "${raw}"`);
+        return { levels: [], accountFrom: 10, maxFailures: 100, memory: 30 * 86400 };
+      }
+      levels.push({ failures: Number(m[1]), seconds });
+    }
+    if (levels.some((l, i) => i > 0 && l.failures <= levels[i - 1]!.failures)) {
+      problems.push('LOCKOUT_LEVELS: the failure counts must increase from one level to the next');
+    }
+    const maxFailures = int('LOCKOUT_MAX_FAILURES', 100, 1, 100);
+    const memory = duration('LOCKOUT_MEMORY', '30d', 60);
+    const longest = Math.max(0, ...levels.map((l) => l.seconds));
+    if (memory < longest) problems.push('LOCKOUT_MEMORY: must be at least the longest lock in LOCKOUT_LEVELS');
+    return { levels, accountFrom: int('LOCKOUT_ACCOUNT_FROM', 10, 1, 100), maxFailures, memory };
+  }
+
   const config: Config = {
     nodeEnv,
     port,
@@ -186,6 +270,19 @@ export function parseConfig(env: Env): Config {
     },
     argon2Concurrency: int('ARGON2_CONCURRENCY', 2, 1, 64),
     passwordMinLength: int('PASSWORD_MIN_LENGTH', 15, 8, 1024),
+    passwordMinLengthWithMfa: int('PASSWORD_MIN_LENGTH_WITH_MFA', 8, 8, 1024),
+    passwordHistory: int('PASSWORD_HISTORY', 12, 0, 100),
+    hibpTimeoutMs: int('HIBP_TIMEOUT_MS', 2000, 100, 60000),
+    rateLimits: rateLimits(),
+    lockout: lockout(),
+    limits: {
+      maxDepth: int('GRAPHQL_MAX_DEPTH', 8, 2, 100),
+      maxAliases: int('GRAPHQL_MAX_ALIASES', 15, 1, 1000),
+      maxTokens: int('GRAPHQL_MAX_TOKENS', 1000, 50, 100000),
+      maxDirectives: int('GRAPHQL_MAX_DIRECTIVES', 10, 1, 1000),
+      maxCost: int('GRAPHQL_MAX_COST', 5000, 10, 10_000_000),
+      maxBodyBytes: int('GRAPHQL_MAX_BODY_BYTES', 100 * 1024, 1024, 100 * 1024 * 1024),
+    },
     mfa: {
       issuer: str('MFA_ISSUER') ?? new URL(publicUrl).hostname,
       maxAttempts: int('MFA_MAX_ATTEMPTS', 5, 1, 100),
@@ -200,6 +297,7 @@ export function parseConfig(env: Env): Config {
       window: duration('ALERT_FAILED_LOGIN_WINDOW', '15m', 10),
     },
     introspection: bool('GRAPHQL_INTROSPECTION', !production),
+    fieldSuggestions: bool('GRAPHQL_FIELD_SUGGESTIONS', !production),
     logLevel: str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -7,3 +7,4 @@ export * from '../modules/audit/audit.table';
 export * from '../modules/alerts/alerts.table';
 export * from '../modules/webhooks/webhooks.table';
 export * from '../modules/apikeys/apikeys.table';
+export * from '../modules/lockout/lockout.table';

@@ -66,6 +66,29 @@ export async function createBacking(): Promise<Backing> {
   };
 }
 
+export const RELAXED_ABUSE_LIMITS: Record<string, string> = {
+  RATE_LIMIT_REGISTER: '100000/1m',
+  RATE_LIMIT_LOGIN: '100000/1m',
+  RATE_LIMIT_LOGIN_ACCOUNT: '100000/1m',
+  RATE_LIMIT_VERIFY_MFA_LOGIN: '100000/1m',
+  RATE_LIMIT_ROTATE_REFRESH: '100000/1m',
+  RATE_LIMIT_REAUTHENTICATE: '100000/1m',
+  LOCKOUT_LEVELS: '90:1s',
+  LOCKOUT_ACCOUNT_FROM: '90',
+};
+
+/** The shipped defaults of rate limits and lockout, for the files that test them. */
+export const DEFAULT_ABUSE_LIMITS: Record<string, string> = {
+  RATE_LIMIT_REGISTER: '5/1h',
+  RATE_LIMIT_LOGIN: '10/1m',
+  RATE_LIMIT_LOGIN_ACCOUNT: '20/1h',
+  RATE_LIMIT_VERIFY_MFA_LOGIN: '10/1m',
+  RATE_LIMIT_ROTATE_REFRESH: '30/1m',
+  RATE_LIMIT_REAUTHENTICATE: '10/1m',
+  LOCKOUT_LEVELS: '3:15m,5:1h,10:24h,15:7d',
+  LOCKOUT_ACCOUNT_FROM: '10',
+};
+
 export async function startTestApp(env: Record<string, string> = {}, backing?: Backing): Promise<TestApp> {
   const owned = !backing;
   const b = backing ?? (await createBacking());
@@ -80,6 +103,9 @@ export async function startTestApp(env: Record<string, string> = {}, backing?: B
     // Cheaper than production argon2 so suites stay fast; the parameters themselves are tested.
     ARGON2_MEMORY_KIB: '8192',
     ARGON2_ITERATIONS: '1',
+    // Suites sign in many times from 127.0.0.1: limits and lockout are relaxed here and tested
+    // at their defaults in their own files (which pass these variables themselves).
+    ...RELAXED_ABUSE_LIMITS,
     ...env,
   });
   const { deps, services, app, close } = await compose(config, { clock: b.clock });
