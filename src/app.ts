@@ -10,6 +10,8 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { schema } from './graphql/schema';
+import { armorPlugins } from './graphql/armor';
+import { useBodyLimit } from './http/use-body-limit';
 import { requestIdOf, useRequestLog } from './http/use-request-id';
 import { useRoutes } from './http/use-routes';
 import { useOncePerDocument } from './graphql/use-once-per-document';
@@ -91,6 +93,8 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
       useRequestLog(logger),
       useCookies(),
       useRoutes({ jwks: () => services.keys.jwks(), readiness }),
+      useBodyLimit(config.limits.maxBodyBytes),
+      ...armorPlugins({ limits: config.limits, fieldSuggestions: config.fieldSuggestions }),
       useOncePerDocument(),
       useAuditExport(services, logger),
       usePrometheus({

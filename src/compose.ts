@@ -3,11 +3,12 @@
  * the service through this one function, so what is tested is what runs.
  */
 import { createApp, type App } from './app';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import { createDeps, type Deps } from './deps';
 import type { Clock } from './lib/clock';
 import { createMetrics, type Metrics } from './metrics';
 import { createServices, type Services } from './services';
+import { WeakPasswordError } from './modules/users/users.errors';
 
 export interface Composed {
   config: Config;
@@ -70,13 +71,21 @@ export async function compose(config: Config, overrides: { clock?: Clock; withou
   };
 }
 
-/** Migrate, make sure a signing key exists, create the bootstrap admin when configured. */
+/**
+ * Migrate, make sure a signing key exists, create the bootstrap admin when configured. The admin's
+ * password goes through the same policy as everyone's (an admin is the account most worth
+ * guessing); a refused one stops the start with a ConfigError naming the variable and the
+ * reasons. Only creation checks it: an admin that exists already is never touched.
+ */
 async function startUp(deps: Deps, services: Services): Promise<void> {
   await deps.database.migrate();
   await services.keys.ensureKey();
   const admin = deps.config.bootstrapAdmin;
   if (admin) {
-    const outcome = await services.users.ensureAdmin(admin.email, admin.password, 'bootstrap');
+    const outcome = await services.users.ensureAdmin(admin.email, admin.password, 'bootstrap').catch((error: unknown) => {
+      if (error instanceof WeakPasswordError) throw new ConfigError([`BOOTSTRAP_ADMIN_PASSWORD: refused by the password policy: ${error.reasons.join(' ')}`]);
+      throw error;
+    });
     if (outcome === 'created') deps.logger.info({ email: admin.email }, 'bootstrap admin created');
   }
 }

@@ -34,7 +34,8 @@ export interface Config {
   /** 32 bytes, or undefined when it must be generated into DATA_DIR (never in production). */
   encryptionKey: Buffer | undefined;
   smtpUrl: string | undefined;
-  trustProxy: boolean;
+  /** How many proxies in front of us append to X-Forwarded-For (0: ignore the header). */
+  trustProxy: number;
   bootstrapAdmin: { email: string; password: string } | undefined;
   /** seconds */
   accessTokenTtl: number;
@@ -202,6 +203,12 @@ export function parseConfig(env: Env): Config {
   const refreshReuseGrace = duration('REFRESH_REUSE_GRACE', '0s', 0);
   if (refreshReuseGrace > 60) problems.push('REFRESH_REUSE_GRACE: at most 60s (it is meant for a few seconds of client races)');
 
+  function trustedHops(): number {
+    const raw = str('TRUST_PROXY');
+    if (raw !== undefined && /^\d+$/.test(raw)) return int('TRUST_PROXY', 0, 0, 10);
+    return bool('TRUST_PROXY', false) ? 1 : 0;
+  }
+
   function rateLimits(): Record<string, RateLimitOverride> {
     const out: Record<string, RateLimitOverride> = {};
     for (const rule of RATE_LIMIT_RULES) {
@@ -234,11 +241,11 @@ export function parseConfig(env: Env): Config {
     if (levels.some((l, i) => i > 0 && l.failures <= levels[i - 1]!.failures)) {
       problems.push('LOCKOUT_LEVELS: the failure counts must increase from one level to the next');
     }
-    const maxFailures = int('LOCKOUT_MAX_FAILURES', 100, 1, 100);
+    const maxFailures = int('LOCKOUT_MAX_FAILURES', 100, 1, 1_000_000);
     const memory = duration('LOCKOUT_MEMORY', '30d', 60);
     const longest = Math.max(0, ...levels.map((l) => l.seconds));
     if (memory < longest) problems.push('LOCKOUT_MEMORY: must be at least the longest lock in LOCKOUT_LEVELS');
-    return { levels, accountFrom: int('LOCKOUT_ACCOUNT_FROM', 10, 1, 100), maxFailures, memory };
+    return { levels, accountFrom: int('LOCKOUT_ACCOUNT_FROM', 10, 1, 1_000_000), maxFailures, memory };
   }
 
   const config: Config = {
@@ -253,7 +260,7 @@ export function parseConfig(env: Env): Config {
     dataDir: str('DATA_DIR') ?? './data',
     encryptionKey,
     smtpUrl: url('SMTP_URL', ['smtp:', 'smtps:']),
-    trustProxy: bool('TRUST_PROXY', false),
+    trustProxy: trustedHops(),
     bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     accessTokenTtl,
     refreshTokenTtl,

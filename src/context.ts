@@ -6,6 +6,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { unauthenticated } from './graphql/auth-errors';
+import { protectionUnavailable } from './modules/ratelimit/rate-limit.service';
 import type { Services } from './services';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -111,6 +112,12 @@ export function createContext(input: {
     (resolved ??= authenticate(input.services, input.authorization, {
       apiKey: input.request.headers.get('x-api-key'),
       ip: input.info.ip,
+    }).catch((error: unknown) => {
+      if (error instanceof GraphQLError) throw error;
+      // Revocation and live roles could not be checked (Redis or the database is down):
+      // refuse, clearly and retryably, rather than trust the token unchecked.
+      input.logger.error({ err: (error as Error).message }, 'could not check credentials: refusing');
+      throw protectionUnavailable('Credentials cannot be checked right now. Please try again in a few seconds.');
     }));
   const requireViewer = async () => {
     const v = await viewer();

@@ -14,10 +14,15 @@ try {
   throw error;
 }
 
-const service = await compose(config);
+// Start-up can find configuration problems too (a bootstrap admin password the policy refuses).
+const service = await compose(config).catch((error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+});
 const { logger } = service.deps;
 service.startJobs();
-const server = await startServer(service.app, { host: config.host, port: config.port });
+const server = await startServer(service.app, { host: config.host, port: config.port, maxMessageBytes: config.limits.maxBodyBytes });
 logger.info(
   { url: server.url, database: service.deps.database.kind, kv: service.deps.kv.kind, publicUrl: config.publicUrl },
   `identity API listening on ${server.url}/graphql`,

@@ -15,7 +15,10 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startServer(app: App, opts: { host: string; port: number }): Promise<RunningServer> {
+/** GRAPHQL_MAX_BODY_BYTES's default; pass `config.limits.maxBodyBytes` to follow the setting. */
+const DEFAULT_MAX_MESSAGE_BYTES = 100 * 1024;
+
+export async function startServer(app: App, opts: { host: string; port: number; maxMessageBytes?: number }): Promise<RunningServer> {
   const server = createServer(app);
   // Responses under way, so a close can tell them to end their connection instead of idling on.
   const inFlight = new Set<ServerResponse>();
@@ -29,7 +32,9 @@ export async function startServer(app: App, opts: { host: string; port: number }
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
   });
-  const wss = new WebSocketServer({ server, path: app.graphqlEndpoint });
+  // A WebSocket message is a request body too: ws closes the connection (1009) on a bigger one
+  // instead of buffering up to its own default of 100 MiB. (HTTP bodies: src/http/use-body-limit.ts.)
+  const wss = new WebSocketServer({ server, path: app.graphqlEndpoint, maxPayload: opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES });
   const ws = useServer(
     {
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,

@@ -3,6 +3,9 @@ import type { Deps } from './deps';
 import { createPasswordHasher } from './modules/auth/password';
 import { createAuthService, type LoginOutcome } from './modules/auth/auth.service';
 import { createCredentialsService } from './modules/auth/credentials.service';
+import { createBreachChecker } from './modules/auth/hibp';
+import { createPasswordHistory } from './modules/auth/password-history.service';
+import { createPasswordPolicy } from './modules/auth/password-policy';
 import { createSessionIssuer } from './modules/auth/session-issuer';
 import { createMfaService } from './modules/mfa/mfa.service';
 import { createMfaChallengeService } from './modules/mfa/mfa-challenges.service';
@@ -16,6 +19,9 @@ import { createApiKeyService } from './modules/apikeys/apikeys.service';
 import { scopesForRoles } from './modules/authz/scopes';
 import { createAlertService } from './modules/alerts/alerts.service';
 import { createWebhookService } from './modules/webhooks/webhooks.service';
+import { createRateLimitService } from './modules/ratelimit/rate-limit.service';
+import { createLockoutService } from './modules/lockout/lockout.service';
+import { memoryLockoutStore, redisLockoutStore } from './modules/lockout/lockout.store';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -32,6 +38,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
   const { config, clock, sealer, kv } = deps;
   const db = deps.database.db;
   const hasher = createPasswordHasher(config.argon2, config.argon2Concurrency);
+  const rateLimits = createRateLimitService({ redis: deps.redis, clock, logger: deps.logger, overrides: config.rateLimits });
   // Webhooks audit their own changes, and the audit log (through alerts) feeds webhooks: the
   // audit service is bound late to close that loop.
   const webhooks = createWebhookService({
@@ -47,7 +54,13 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
   const audit = hooks.withoutAuditWrites ? { ...recorded, record: async () => {}, log: async () => {} } : recorded;
   const keys = createKeyService({ db, sealer, clock, audit, accessTokenTtl: config.accessTokenTtl });
   const accessTokens = createAccessTokenService({ keys, clock, issuer: config.publicUrl, audience: config.tokenAudience, ttl: config.accessTokenTtl });
-  const users = createUserService({ db, clock, kv, audit, hasher, passwordMinLength: config.passwordMinLength, liveRolesTtl: config.accessTokenTtl + 5 });
+  const passwordHistory = createPasswordHistory({ db, hasher, size: config.passwordHistory });
+  const passwordPolicy = createPasswordPolicy({
+    settings: { minLength: config.passwordMinLength, minLengthWithMfa: config.passwordMinLengthWithMfa },
+    history: passwordHistory,
+    breaches: config.hibpUrl ? createBreachChecker({ url: config.hibpUrl, timeoutMs: config.hibpTimeoutMs, logger: deps.logger }) : undefined,
+  });
+  const users = createUserService({ db, clock, kv, audit, hasher, passwordPolicy, passwordHistory, liveRolesTtl: config.accessTokenTtl + 5 });
   const sessions = createSessionService({
     db,
     kv,
@@ -70,7 +83,15 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
   const mfa = createMfaService({ db, clock, sealer, hasher, audit, settings: config.mfa });
   const trustedDevices = createTrustedDeviceService({ db, clock, audit, ttl: config.mfa.trustedDeviceTtl });
   const challenges = createMfaChallengeService({ db, clock, ttl: config.mfa.challengeTtl });
-  const auth = createAuthService({ users, sessions, issuer, hasher, mfa, challenges, trustedDevices, audit, onLogin: hooks.onLogin });
+  const lockout = createLockoutService({
+    db,
+    clock,
+    audit,
+    logger: deps.logger,
+    store: deps.redis ? redisLockoutStore(deps.redis) : memoryLockoutStore(),
+    policy: config.lockout,
+  });
+  const auth = createAuthService({ users, sessions, issuer, hasher, mfa, challenges, trustedDevices, audit, lockout, onLogin: hooks.onLogin });
   const credentials = createCredentialsService({
     clock,
     users,
@@ -82,8 +103,8 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     challenges,
     hasher,
     reauthWindow: config.reauthWindow,
-    passwordMinLength: config.passwordMinLength,
+    passwordPolicy,
   });
   const apiKeys = createApiKeyService({ db, kv, clock, pubsub: deps.pubsub, audit });
-  return { clock, scopesFor, apiKeys, pubsub: deps.pubsub, hasher, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices };
+  return { clock, scopesFor, rateLimits, lockout, apiKeys, pubsub: deps.pubsub, hasher, passwordPolicy, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices };
 }

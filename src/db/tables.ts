@@ -8,3 +8,4 @@ export * from '../modules/alerts/alerts.table';
 export * from '../modules/webhooks/webhooks.table';
 export * from '../modules/apikeys/apikeys.table';
 export * from '../modules/lockout/lockout.table';
+export * from '../modules/auth/password-history.table';

@@ -16,6 +16,7 @@ export const builder = new SchemaBuilder<{
   };
   Directives: {
     auth: { locations: 'FIELD_DEFINITION'; args: { scopes: string[] } };
+    rateLimit: { locations: 'FIELD_DEFINITION'; args: { rule: string; max: number; window: string; identityArgs?: string[] } };
   };
   DefaultFieldNullability: false;
 }>({

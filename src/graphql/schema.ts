@@ -1,15 +1,18 @@
 // Builds the schema from every module's GraphQL file and exports only that.
-import { DirectiveLocation, GraphQLDirective, GraphQLList, GraphQLNonNull, GraphQLString, lexicographicSortSchema } from 'graphql';
+import { specifiedDirectives, DirectiveLocation, GraphQLDirective, GraphQLList, GraphQLNonNull, GraphQLString, lexicographicSortSchema } from 'graphql';
 import { builder } from './builder';
+import { enforceRateLimits, rateLimitDirective } from '../modules/ratelimit/rate-limit.directive';
 import '../modules/users/users.graphql';
 import '../modules/sessions/sessions.graphql';
 import '../modules/auth/auth.graphql';
 import '../modules/mfa/mfa.graphql';
 import '../modules/auth/credentials.graphql';
+import '../modules/auth/password-policy.graphql';
 import '../modules/audit/audit.graphql';
 import '../modules/alerts/alerts.graphql';
 import '../modules/apikeys/apikeys.graphql';
 import '../modules/webhooks/webhooks.graphql';
+import '../modules/lockout/lockout.graphql';
 
 const authDirective = new GraphQLDirective({
   name: 'auth',
@@ -18,4 +21,4 @@ const authDirective = new GraphQLDirective({
   args: { scopes: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) } },
 });
 
-export const schema = lexicographicSortSchema(builder.toSchema({ directives: [authDirective] }));
+export const schema = enforceRateLimits(lexicographicSortSchema(builder.toSchema({ directives: [...specifiedDirectives, authDirective, rateLimitDirective] })));

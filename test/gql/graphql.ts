@@ -13,6 +13,7 @@ export type AlertSeverity =
 /** What happened, in the past tense. */
 export type AuditAction =
   | 'ACCOUNT_LOCKED'
+  | 'ACCOUNT_UNLOCKED'
   | 'API_KEY_CREATED'
   | 'API_KEY_REVOKED'
   | 'API_KEY_ROTATED'
@@ -160,6 +161,7 @@ export type SecurityAlertFilter = {
 
 export type SecurityAlertType =
   | 'ACCOUNT_LOCKED'
+  | 'ACCOUNT_UNLOCKED'
   | 'ADMIN_ROLE_GRANTED'
   | 'API_KEY_IP_DENIED'
   | 'AUDIT_CHAIN_BROKEN'
@@ -273,6 +275,7 @@ export type KeysChangePasswordMutationVariables = Exact<{
 
 
 export type KeysChangePasswordMutation = { changePassword:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
     | { __typename: 'ChangePasswordSuccess' }
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
     | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
@@ -337,6 +340,7 @@ export type AuditChangePasswordMutationVariables = Exact<{
 
 
 export type AuditChangePasswordMutation = { changePassword:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
     | { __typename: 'ChangePasswordSuccess', sessionsEnded: number, trustedDevicesRevoked: number }
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
     | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
@@ -423,6 +427,7 @@ export type MgmtChangePasswordMutationVariables = Exact<{
 
 
 export type MgmtChangePasswordMutation = { changePassword:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
     | { __typename: 'ChangePasswordSuccess', sessionsEnded: number, trustedDevicesRevoked: number }
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
     | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
@@ -467,6 +472,24 @@ export type MgmtReauthenticateMutation = { reauthenticate:
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
     | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
    };
+
+export type PolicyChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type PolicyChangePasswordMutation = { changePassword:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'ChangePasswordSuccess' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', reasons: Array<string>, code: ErrorCode, message: string }
+   };
+
+export type PolicyRulesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PolicyRulesQuery = { passwordPolicy: { minLength: number, minLengthWithMfa: number, maxLength: number, historySize: number, breachCheck: boolean, rules: Array<string> } };
 
 export type RolesSetMutationVariables = Exact<{
   input: SetUserRolesInput;
@@ -532,6 +555,69 @@ export type BadInputRegisterMutation = { register:
     | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
    };
 
+export type LockLoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type LockLoginMutation = { login:
+    | { __typename: 'AccountLockedError', lockedUntil: string | null, code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload', accessToken: string, user: { id: string } }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallenge', challengeToken: string }
+   };
+
+export type UnlockUserMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type UnlockUserMutation = { unlockUser:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'UnlockUserSuccess', wasLocked: boolean, user: { id: string, email: string } }
+   };
+
+export type LockReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type LockReauthenticateMutation = { reauthenticate:
+    | { __typename: 'AccountLockedError', lockedUntil: string | null, code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+   };
+
+export type LimitedLoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type LimitedLoginMutation = { login:
+    | { __typename: 'AccountLockedError', lockedUntil: string | null, code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallenge' }
+   };
+
+export type LimitedReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type LimitedReauthenticateMutation = { reauthenticate:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+   };
+
+export type DownMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DownMeQuery = { me: { id: string } | null };
+
 export type EnrollMfaMutationVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -559,7 +645,7 @@ export type VerifyMfaLoginMutationVariables = Exact<{
 
 
 export type VerifyMfaLoginMutation = { verifyMfaLogin:
-    | { __typename: 'AccountLockedError', lockedUntil: string, code: ErrorCode, message: string }
+    | { __typename: 'AccountLockedError', lockedUntil: string | null, code: ErrorCode, message: string }
     | { __typename: 'AuthPayload', accessToken: string, refreshToken: string | null, trustedDeviceToken: string | null, session: { id: string, mfaVerified: boolean, assuranceLevel: number, authenticatedAt: string }, user: { id: string, mfaEnabled: boolean } }
     | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
     | { __typename: 'MfaChallengeExpiredError', code: ErrorCode, message: string }
@@ -1099,6 +1185,32 @@ export const MgmtReauthenticateDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MgmtReauthenticateMutation, MgmtReauthenticateMutationVariables>;
+export const PolicyChangePasswordDocument = new TypedDocumentString(`
+    mutation PolicyChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    __typename
+    ... on WeakPasswordError {
+      reasons
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PolicyChangePasswordMutation, PolicyChangePasswordMutationVariables>;
+export const PolicyRulesDocument = new TypedDocumentString(`
+    query PolicyRules {
+  passwordPolicy {
+    minLength
+    minLengthWithMfa
+    maxLength
+    historySize
+    breachCheck
+    rules
+  }
+}
+    `) as unknown as TypedDocumentString<PolicyRulesQuery, PolicyRulesQueryVariables>;
 export const RolesSetDocument = new TypedDocumentString(`
     mutation RolesSet($input: SetUserRolesInput!) {
   setUserRoles(input: $input) {
@@ -1221,6 +1333,93 @@ export const BadInputRegisterDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<BadInputRegisterMutation, BadInputRegisterMutationVariables>;
+export const LockLoginDocument = new TypedDocumentString(`
+    mutation LockLogin($input: LoginInput!) {
+  login(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+      user {
+        id
+      }
+    }
+    ... on MfaChallenge {
+      challengeToken
+    }
+    ... on AccountLockedError {
+      lockedUntil
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LockLoginMutation, LockLoginMutationVariables>;
+export const UnlockUserDocument = new TypedDocumentString(`
+    mutation UnlockUser($id: ID!) {
+  unlockUser(id: $id) {
+    __typename
+    ... on UnlockUserSuccess {
+      wasLocked
+      user {
+        id
+        email
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UnlockUserMutation, UnlockUserMutationVariables>;
+export const LockReauthenticateDocument = new TypedDocumentString(`
+    mutation LockReauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    __typename
+    ... on AccountLockedError {
+      lockedUntil
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LockReauthenticateMutation, LockReauthenticateMutationVariables>;
+export const LimitedLoginDocument = new TypedDocumentString(`
+    mutation LimitedLogin($input: LoginInput!) {
+  login(input: $input) {
+    __typename
+    ... on AccountLockedError {
+      lockedUntil
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LimitedLoginMutation, LimitedLoginMutationVariables>;
+export const LimitedReauthenticateDocument = new TypedDocumentString(`
+    mutation LimitedReauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LimitedReauthenticateMutation, LimitedReauthenticateMutationVariables>;
+export const DownMeDocument = new TypedDocumentString(`
+    query DownMe {
+  me {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DownMeQuery, DownMeQueryVariables>;
 export const EnrollMfaDocument = new TypedDocumentString(`
     mutation EnrollMfa {
   enrollMfa {

@@ -13,7 +13,7 @@ import { startTestApp, type GqlOptions, type GqlResponse, type TestApp } from '.
 import { sse } from '../support/subscriptions';
 import { PASSWORD, signIn, signUp } from '../support/users';
 
-const ADMIN = { BOOTSTRAP_ADMIN_EMAIL: 'keys.admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'keys admin password that is long' };
+const ADMIN = { BOOTSTRAP_ADMIN_EMAIL: 'keys.admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'Rb7k-Wm3q-Xv9t-Jd5p' };
 const USER_SCOPES = ['apikeys:read', 'apikeys:write', 'audit:read', 'mfa:write', 'profile:read', 'profile:write', 'sessions:read', 'sessions:write'];
 const KEY_SHAPE = /^idp_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 
@@ -450,8 +450,9 @@ describe('limits', () => {
         return outcome(res, res.data?.me?.id === owner.user.id);
       };
 
-      const inside = ['203.0.113.7', '10.255.0.1', '192.0.2.200', '2001:db8:abcd::5', '::1', '::ffff:10.1.2.3', '10.0.0.9, 198.51.100.1'];
-      const outside = ['203.0.113.8', '11.0.0.1', '192.0.3.1', '2001:db9::1', '::2', '198.51.100.1, 10.0.0.9'];
+      const inside = ['203.0.113.7', '10.255.0.1', '192.0.2.200', '2001:db8:abcd::5', '::1', '::ffff:10.1.2.3', '198.51.100.1, 10.0.0.9'];
+      // With one trusted proxy the client is the right-most entry (what the proxy appended).
+      const outside = ['203.0.113.8', '11.0.0.1', '192.0.3.1', '2001:db9::1', '::2', '10.0.0.9, 198.51.100.1'];
       const results: Record<string, string> = {};
       for (const ip of [...inside, ...outside]) results[ip] = await from(ip);
       expect(results).toEqual({

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Login, Me, Register } from '../support/operations';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PASSWORD = 'embedded mode password 123';
+const PASSWORD = 'Pk5w-Hy3r-Dz9m-Qx2v';
 const EMAIL = `embedded.${process.pid}.${Date.now()}@example.com`;
 
 interface Child {

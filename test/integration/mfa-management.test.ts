@@ -482,7 +482,7 @@ describe('wrong codes across MFA management', () => {
     const right = await app.gql(VerifyMfaLogin, { input: { challengeToken: await challenge(app, u.email, u.password), code: codeFor(u.secret, app.clock.now()) } });
     expect(right.data.verifyMfaLogin.__typename).toBe('AccountLockedError');
     if (right.data.verifyMfaLogin.__typename === 'AccountLockedError') {
-      expect(new Date(right.data.verifyMfaLogin.lockedUntil).getTime()).toBe(lockedAt.getTime() + 15 * 60_000);
+      expect(new Date(right.data.verifyMfaLogin.lockedUntil!).getTime()).toBe(lockedAt.getTime() + 15 * 60_000);
     }
     app.clock.advance(15 * 60 + 1);
     const s = await signInWithMfa(app, u.email, u.password, u.secret);
@@ -591,7 +591,7 @@ describe('step-up: REAUTH_WINDOW and reauthenticate', () => {
 
 describe('REQUIRE_ADMIN_MFA', () => {
   const ADMIN_EMAIL = 'root.admin@example.com';
-  const ADMIN_PASSWORD = 'bootstrap admin passphrase 2024';
+  const ADMIN_PASSWORD = 'Sx8d-Np4t-Wg6q-Hm2z';
   let admin: TestApp;
   beforeAll(async () => {
     admin = await startTestApp({ REQUIRE_ADMIN_MFA: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD });

@@ -6,7 +6,7 @@ import { sse, ws, type Stream } from '../support/subscriptions';
 import { codeFor } from '../support/totp';
 import { signIn, signUp, uniqueEmail } from '../support/users';
 
-const ADMIN = { BOOTSTRAP_ADMIN_EMAIL: 'watcher@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'watcher password that is long' };
+const ADMIN = { BOOTSTRAP_ADMIN_EMAIL: 'watcher@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'Zc6n-Qf2w-Ht8y-Km4s' };
 const SUBSCRIPTION = `subscription Alerts($filter: SecurityAlertFilter) {
   securityAlerts(filter: $filter) { id type severity userId ipAddress message occurredAt details }
 }`;

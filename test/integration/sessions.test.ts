@@ -117,7 +117,7 @@ describe('client address', () => {
     const proxied = await startTestApp({ TRUST_PROXY: 'true' }, app.backing);
     try {
       const { email } = await signUp(proxied);
-      const res = await proxied.gql(Login, { input: { email, password: PASSWORD } }, { headers: { 'x-forwarded-for': '2001:db8::7, 10.0.0.1' } });
+      const res = await proxied.gql(Login, { input: { email, password: PASSWORD } }, { headers: { 'x-forwarded-for': '10.0.0.1, 2001:db8::7' } });
       if (res.data.login.__typename !== 'AuthPayload') throw new Error('login failed');
       const listed = await proxied.gql(Sessions, undefined, { token: res.data.login.accessToken });
       expect(listed.data.sessions.find((x) => x.current)?.ipAddress).toBe('2001:db8::7');

@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { Me } from '../support/operations';
 import { signIn, signUp } from '../support/users';
 
-const ADMIN = { BOOTSTRAP_ADMIN_EMAIL: 'chief@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'chief admin password is long' };
+const ADMIN = { BOOTSTRAP_ADMIN_EMAIL: 'chief@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'Hq4v-Tz8m-Pn2x-Lw6c' };
 
 const SetRoles = graphql(`
   mutation RolesSet($input: SetUserRolesInput!) {

@@ -55,7 +55,7 @@ const WebhookDeliveryLog = graphql(`
 `);
 
 const ADMIN_EMAIL = 'hooks.admin@example.com';
-const ADMIN_PASSWORD = 'webhook admin password 1';
+const ADMIN_PASSWORD = 'Mw5x-Jr9c-Tq3n-Bv7k';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const MAX_ATTEMPTS = 8;
 

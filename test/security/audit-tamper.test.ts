@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { Login } from '../support/operations';
 import { signIn, signUp } from '../support/users';
 
-const ADMIN = { BOOTSTRAP_ADMIN_EMAIL: 'auditor@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'auditor password that is long' };
+const ADMIN = { BOOTSTRAP_ADMIN_EMAIL: 'auditor@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'Ld9r-Vx5g-Pb3j-Nq7e' };
 
 const Verify = graphql(`
   query TamperVerifyChain {

@@ -73,8 +73,9 @@ export const RELAXED_ABUSE_LIMITS: Record<string, string> = {
   RATE_LIMIT_VERIFY_MFA_LOGIN: '100000/1m',
   RATE_LIMIT_ROTATE_REFRESH: '100000/1m',
   RATE_LIMIT_REAUTHENTICATE: '100000/1m',
-  LOCKOUT_LEVELS: '90:1s',
-  LOCKOUT_ACCOUNT_FROM: '90',
+  LOCKOUT_LEVELS: '100000:1s',
+  LOCKOUT_ACCOUNT_FROM: '100000',
+  LOCKOUT_MAX_FAILURES: '100000',
 };
 
 /** The shipped defaults of rate limits and lockout, for the files that test them. */
@@ -109,7 +110,7 @@ export async function startTestApp(env: Record<string, string> = {}, backing?: B
     ...env,
   });
   const { deps, services, app, close } = await compose(config, { clock: b.clock });
-  const server = await startServer(app, { host: '127.0.0.1', port: 0 });
+  const server = await startServer(app, { host: '127.0.0.1', port: 0, maxMessageBytes: config.limits.maxBodyBytes });
 
   return {
     url: server.url,

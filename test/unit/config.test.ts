@@ -30,7 +30,7 @@ describe('parseConfig defaults', () => {
       dataDir: './data',
       encryptionKey: undefined,
       smtpUrl: undefined,
-      trustProxy: false,
+      trustProxy: 0,
       bootstrapAdmin: undefined,
       accessTokenTtl: 900,
       refreshTokenTtl: 604_800,
@@ -181,8 +181,9 @@ describe('parseConfig validation', () => {
   });
 
   it('parses booleans in their usual spellings and refuses anything else', () => {
-    for (const yes of ['1', 'true', 'YES', 'on']) expect(parseConfig({ TRUST_PROXY: yes }).trustProxy).toBe(true);
-    for (const no of ['0', 'false', 'No', 'off']) expect(parseConfig({ TRUST_PROXY: no }).trustProxy).toBe(false);
+    for (const yes of ['1', 'true', 'YES', 'on']) expect(parseConfig({ TRUST_PROXY: yes }).trustProxy).toBe(1);
+    for (const no of ['0', 'false', 'No', 'off']) expect(parseConfig({ TRUST_PROXY: no }).trustProxy).toBe(0);
+    expect(parseConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(problemsOf({ TRUST_PROXY: 'sometimes' }).problems[0]).toMatch(/^TRUST_PROXY: /);
   });
 });

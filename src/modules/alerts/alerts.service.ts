@@ -20,6 +20,7 @@ import { ADMIN_ONLY_SCOPES } from '../authz/scopes';
 export const ALERT_TYPES = [
   'FAILED_LOGIN_BURST',
   'ACCOUNT_LOCKED',
+  'ACCOUNT_UNLOCKED',
   'REFRESH_TOKEN_REUSE',
   'NEW_DEVICE_LOGIN',
   'MFA_DISABLED',
@@ -104,7 +105,9 @@ export function createAlertService(deps: {
           return;
         }
         case 'ACCOUNT_LOCKED':
-          return store(tx, { ...base, type: 'ACCOUNT_LOCKED', severity: 'HIGH', message: 'An account was locked after repeated failures.', details: { ...e.details } }, at);
+          return store(tx, { ...base, type: 'ACCOUNT_LOCKED', severity: 'HIGH', message: e.details.scope === 'ip' ? 'Sign-in to an account was locked for one address after repeated failures.' : 'An account was locked after repeated failures.', details: { ...e.details } }, at);
+        case 'ACCOUNT_UNLOCKED':
+          return store(tx, { ...base, type: 'ACCOUNT_UNLOCKED', severity: 'MEDIUM', message: 'An administrator unlocked an account.', details: { ...e.details, unlockedBy: e.actorUserId } }, at);
         case 'REFRESH_TOKEN_REUSED':
           return store(tx, { ...base, type: 'REFRESH_TOKEN_REUSE', severity: 'HIGH', message: 'A spent refresh token was presented again; the session was revoked.', details: { sessionId: e.sessionId } }, at);
         case 'MFA_DISABLED':

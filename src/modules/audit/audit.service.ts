@@ -37,6 +37,7 @@ const DETAIL_KEYS = {
   BACKUP_CODE_USED: ['remaining'],
   BACKUP_CODES_REGENERATED: ['count'],
   ACCOUNT_LOCKED: ['scope', 'lockedUntil', 'failures'],
+  ACCOUNT_UNLOCKED: ['wasLocked', 'failures'],
   TRUSTED_DEVICE_ADDED: ['trustedDeviceId', 'expiresAt'],
   TRUSTED_DEVICE_REVOKED: ['trustedDeviceId', 'reason'],
   SIGNING_KEY_ROTATED: ['kid', 'activatesAt'],

@@ -10,7 +10,8 @@ export class InvalidCredentialsError extends DomainError {
 
 export class AccountLockedError extends DomainError {
   readonly code = 'ACCOUNT_LOCKED';
-  constructor(readonly lockedUntil: Date) {
-    super('Too many failed attempts: sign-in is locked for a while.');
+  /** `lockedUntil` null: until an administrator unlocks the account. */
+  constructor(readonly lockedUntil: Date | null) {
+    super(lockedUntil ? 'Too many failed attempts: sign-in is locked for a while.' : 'Too many failed attempts: sign-in is locked until an administrator unlocks the account.');
   }
 }

@@ -9,6 +9,7 @@ import { UserRef } from '../users/users.graphql';
 import { EmailTakenError, WeakPasswordError } from '../users/users.errors';
 import { AccountLockedError, InvalidCredentialsError } from './auth.errors';
 import type { AuthPayload, MfaChallengeShape } from './auth.service';
+import { rateLimit } from '../ratelimit/rate-limit.directive';
 
 /**
  * Cookie mode: the refresh token travels only in an HttpOnly; Secure; SameSite=Strict cookie
@@ -68,8 +69,8 @@ export const InvalidCredentialsErrorRef = errorType(InvalidCredentialsError, {
   description: 'The e-mail address or the password is wrong (deliberately not saying which).',
 });
 export const AccountLockedErrorRef = errorType(AccountLockedError, {
-  description: 'Too many failures: sign-in is locked until `lockedUntil`.',
-  fields: (t) => ({ lockedUntil: t.expose('lockedUntil', { type: 'DateTime' }) }),
+  description: 'Too many failures: sign-in is locked until `lockedUntil` (null: until an administrator unlocks it), whether or not the password is right.',
+  fields: (t) => ({ lockedUntil: t.expose('lockedUntil', { type: 'DateTime', nullable: true }) }),
 });
 const InvalidRefreshTokenErrorRef = errorType(InvalidRefreshTokenError, { description: 'Unknown, expired, or of an ended session.' });
 const RefreshTokenReusedErrorRef = errorType(RefreshTokenReusedError, {
@@ -128,6 +129,7 @@ const RegisterInput = builder.inputType('RegisterInput', {
 builder.mutationField('register', (t) =>
   t.field({
     type: RegisterResult,
+    ...rateLimit({ rule: 'register', max: 5, window: '1h' }),
     description: 'Creates an account and signs it in.',
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
@@ -142,6 +144,7 @@ export const meta = (ctx: Context) => ({ ip: ctx.info.ip, userAgent: ctx.info.us
 builder.mutationFields((t) => ({
   login: t.field({
     type: LoginResult,
+    ...rateLimit({ rule: 'login', max: 10, window: '1m' }, { rule: 'login.account', max: 20, window: '1h', identityArgs: ['input.email'] }),
     description: 'Signs in with e-mail and password.',
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
@@ -153,6 +156,7 @@ builder.mutationFields((t) => ({
 
   rotateRefresh: t.field({
     type: RotateRefreshResult,
+    ...rateLimit({ rule: 'rotateRefresh', max: 30, window: '1m' }),
     description: 'Spends a refresh token for a new pair. Presenting a spent token revokes the whole session.',
     args: { input: t.arg({ type: RotateRefreshInput, required: false }) },
     resolve: async (_root, { input }, ctx) => {

@@ -11,13 +11,14 @@ import type { AuditService } from '../audit/audit.service';
 import { emailProblem, normalizeEmail } from '../users/email';
 import type { MfaService } from '../mfa/mfa.service';
 import type { MfaChallengeService } from '../mfa/mfa-challenges.service';
-import { MfaChallengeExpiredError, MfaNotEnabledError } from '../mfa/mfa.errors';
+import { InvalidMfaCodeError, MfaChallengeExpiredError, MfaNotEnabledError } from '../mfa/mfa.errors';
+import type { LockoutService } from '../lockout/lockout.service';
 import type { TrustedDeviceService } from '../mfa/trusted-devices.service';
 import type { SessionService } from '../sessions/sessions.service';
 import { InvalidRefreshTokenError } from '../sessions/sessions.errors';
 import type { PasswordHasher } from './password';
 import { PASSWORD_MAX_LENGTH } from './password-policy';
-import { InvalidCredentialsError } from './auth.errors';
+import { AccountLockedError, InvalidCredentialsError } from './auth.errors';
 import type { AuthPayload, ClientMeta, SessionIssuer } from './session-issuer';
 
 export type { AuthPayload, ClientMeta };
@@ -29,7 +30,7 @@ export interface MfaChallengeShape {
   expiresAt: Date;
 }
 
-export type LoginOutcome = 'succeeded' | 'invalid_credentials' | 'mfa_required' | 'mfa_failed';
+export type LoginOutcome = 'succeeded' | 'invalid_credentials' | 'mfa_required' | 'mfa_failed' | 'locked';
 
 export interface AuthService {
   register(input: { email: string; password: string; displayName?: string | null }, meta: ClientMeta): Promise<AuthPayload>;
@@ -38,6 +39,12 @@ export interface AuthService {
   refresh(refreshToken: string, meta: ClientMeta): Promise<AuthPayload>;
   /** The user, when `password` is theirs; otherwise InvalidCredentialsError (after the same work). */
   checkPassword(user: UserRow | undefined, password: string): Promise<UserRow>;
+  /**
+   * checkPassword for a signed-in user proving the password again (step-up, password change):
+   * refused while the account or this address is locked, and a wrong password counts towards
+   * the lockout like a failed login, so a stolen access token is no password oracle.
+   */
+  verifyPassword(user: UserRow | undefined, password: string, meta: ClientMeta): Promise<UserRow>;
 }
 
 export function createAuthService(deps: {
@@ -49,9 +56,10 @@ export function createAuthService(deps: {
   challenges: MfaChallengeService;
   trustedDevices: TrustedDeviceService;
   audit: AuditService;
+  lockout: LockoutService;
   onLogin?: (outcome: LoginOutcome) => void;
 }): AuthService {
-  const { users, sessions, issuer, hasher, mfa, challenges, trustedDevices, audit } = deps;
+  const { users, sessions, issuer, hasher, mfa, challenges, trustedDevices, audit, lockout } = deps;
   const count = (outcome: LoginOutcome) => deps.onLogin?.(outcome);
 
   async function checkPassword(user: UserRow | undefined, password: string): Promise<UserRow> {
@@ -73,6 +81,27 @@ export function createAuthService(deps: {
   return {
     checkPassword,
 
+    async verifyPassword(user, password, meta) {
+      if (!user) return checkPassword(user, password);
+      const lock = await lockout.status(user.email, meta.ip);
+      const blocked = lockout.blocking(lock, false);
+      if (blocked) {
+        await checkPassword(user, password).catch(() => undefined);
+        throw new AccountLockedError(blocked.until);
+      }
+      try {
+        const ok = await checkPassword(user, password);
+        await lockout.succeed(lock);
+        return ok;
+      } catch (error) {
+        if (error instanceof InvalidCredentialsError) {
+          const started = await lockout.fail(lock, { ...meta, userId: user.id });
+          if (started) throw new AccountLockedError(started.until);
+        }
+        throw error;
+      }
+    },
+
     async register(input, meta) {
       const user = await users.create({ ...input, via: 'register' }, meta);
       return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta, { action: 'LOGIN_SUCCEEDED', details: { method: 'password' } });
@@ -81,41 +110,66 @@ export function createAuthService(deps: {
     async login(input, meta) {
       const email = normalizeEmail(input.email);
       const malformed = emailProblem(email) !== undefined;
+      // Counted per e-mail whether or not it has an account: unknown addresses lock the same way.
+      const lock = malformed ? undefined : await lockout.status(email, meta.ip);
       let found: UserRow | undefined;
       let user: UserRow;
+      let bypassed = false;
       try {
         if (malformed) throw new InvalidCredentialsError();
         found = await users.findByEmail(email);
+        const trusted = async () => Boolean(found && input.trustedDeviceToken && (await trustedDevices.check(found.id, input.trustedDeviceToken)));
+        // A stranger's failures from this address do not shut out the owner's trusted device.
+        bypassed = Boolean(lock?.ip && !lock.account && (await trusted()));
+        const blocked = lock && (lock.account ?? (bypassed ? undefined : lock.ip));
+        if (blocked) {
+          // The same work and the same answer whether or not the password is right.
+          await checkPassword(found, input.password).catch(() => undefined);
+          count('locked');
+          await audit.log({ ...meta, action: 'LOGIN_FAILED', success: false, userId: found?.id ?? null, details: { reason: 'account_locked', method: 'password', email } });
+          throw new AccountLockedError(blocked.until);
+        }
         user = await checkPassword(found, input.password);
       } catch (error) {
         if (error instanceof InvalidCredentialsError) {
           count('invalid_credentials');
           // A malformed "e-mail" is often a password typed in the wrong field: never record it.
-          await audit.log({
+          const event = {
             ...meta,
             action: 'LOGIN_FAILED',
             success: false,
             userId: found?.id ?? null,
             details: { reason: malformed ? 'malformed_email' : 'invalid_credentials', method: 'password', ...(malformed ? {} : { email }) },
-          });
+          } as const;
+          if (!lock) await audit.log(event);
+          // The failure's audit entry and its durable count go in one transaction.
+          const started = lock && (await lockout.fail(lock, { ...meta, userId: found?.id ?? null }, event));
+          if (started) throw new AccountLockedError(started.until);
         }
         throw error;
       }
-      if (await mfa.isEnabled(user.id)) {
-        // A device that passed MFA before and was trusted then: the password is enough.
-        if (!(input.trustedDeviceToken && (await trustedDevices.check(user.id, input.trustedDeviceToken)))) {
-          const challenge = await challenges.create(user.id);
-          count('mfa_required');
-          return { __typename: 'MfaChallenge', challengeToken: challenge.token, methods: ['TOTP', 'BACKUP_CODE'], expiresAt: challenge.expiresAt };
-        }
+      const mfaOn = await mfa.isEnabled(user.id);
+      // A device that passed MFA before and was trusted then: the password is enough.
+      const trustedDevice = mfaOn && Boolean(input.trustedDeviceToken && (await trustedDevices.check(user.id, input.trustedDeviceToken)));
+      if (mfaOn && !trustedDevice) {
+        // Not a success yet: the failure counts stay until the second factor is right too.
+        const challenge = await challenges.create(user.id);
+        count('mfa_required');
+        return { __typename: 'MfaChallenge', challengeToken: challenge.token, methods: ['TOTP', 'BACKUP_CODE'], expiresAt: challenge.expiresAt };
       }
+      await lockout.succeed(lock!, { keepAddress: bypassed });
       count('succeeded');
-      const method = (await mfa.isEnabled(user.id)) ? 'trusted_device' : 'password';
-      return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta, { action: 'LOGIN_SUCCEEDED', details: { method } });
+      return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta, { action: 'LOGIN_SUCCEEDED', details: { method: mfaOn ? 'trusted_device' : 'password' } });
     },
 
     async verifyMfaLogin(input, meta) {
       const challenge = await challenges.open(input.challengeToken);
+      const user = await users.findById(challenge.userId);
+      if (!user || user.disabledAt) throw new MfaChallengeExpiredError();
+      // Wrong codes count towards the same lockout as wrong passwords.
+      const lock = await lockout.status(user.email, meta.ip);
+      const blocked = lockout.blocking(lock, false);
+      if (blocked) throw new AccountLockedError(blocked.until);
       let factor: 'TOTP' | 'BACKUP_CODE';
       try {
         factor = await mfa.checkCode(challenge.userId, input.code, meta);
@@ -123,12 +177,15 @@ export function createAuthService(deps: {
         // MFA was switched off after this challenge was opened: the challenge is void.
         if (error instanceof MfaNotEnabledError) throw new MfaChallengeExpiredError();
         count('mfa_failed');
+        if (error instanceof InvalidMfaCodeError && !error.malformed) {
+          const started = await lockout.fail(lock, { ...meta, userId: user.id });
+          if (started) throw new AccountLockedError(started.until);
+        }
         throw error;
       }
       // Single use, even when two requests raced here with two valid codes.
       if (!(await challenges.consume(challenge.id))) throw new MfaChallengeExpiredError();
-      const user = await users.findById(challenge.userId);
-      if (!user || user.disabledAt) throw new MfaChallengeExpiredError();
+      await lockout.succeed(lock);
       const result = await issuer.start(user, { amr: ['pwd', 'otp'], mfaVerified: true }, meta, {
         action: 'LOGIN_SUCCEEDED',
         details: { method: factor === 'TOTP' ? 'totp' : 'backup_code' },

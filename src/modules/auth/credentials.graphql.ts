@@ -6,6 +6,7 @@ import { InvalidMfaCodeErrorRef, ReauthRequiredErrorRef } from '../mfa/mfa.graph
 import { WeakPasswordError } from '../users/users.errors';
 import { AccountLockedError, InvalidCredentialsError } from './auth.errors';
 import { AccountLockedErrorRef, AuthPayloadRef, deliverRefresh, InvalidCredentialsErrorRef, meta, WeakPasswordErrorRef } from './auth.graphql';
+import { rateLimit } from '../ratelimit/rate-limit.directive';
 
 const ChangePasswordSuccessRef = builder
   .objectRef<{ __typename: 'ChangePasswordSuccess'; sessionsEnded: number; trustedDevicesRevoked: number }>('ChangePasswordSuccess')
@@ -25,6 +26,7 @@ const ChangePasswordResult = resultUnion('ChangePasswordResult', 'The password c
   InvalidCredentialsErrorRef,
   WeakPasswordErrorRef,
   ReauthRequiredErrorRef,
+  AccountLockedErrorRef,
 ]);
 
 const ReauthenticateInput = builder.inputType('ReauthenticateInput', {
@@ -42,6 +44,8 @@ builder.mutationFields((t) => ({
   reauthenticate: t.field({
     type: ReauthenticateResult,
     ...sessionGuard(),
+    // A stolen access token must not become an oracle for the password.
+    directives: { ...sessionGuard().directives, ...rateLimit({ rule: 'reauthenticate', max: 10, window: '1m' }).directives },
     description:
       'Proves the password (and a code when MFA is on) again, for sensitive changes. The calling session ends and a new one (new id) takes its place: use the returned tokens.',
     args: { input: t.arg({ type: ReauthenticateInput, required: true }) },
@@ -60,7 +64,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const viewer = await ctx.requireSession();
-      return expected([InvalidCredentialsError, WeakPasswordError, ReauthRequiredError], async () => {
+      return expected([InvalidCredentialsError, WeakPasswordError, ReauthRequiredError, AccountLockedError], async () => {
         ctx.services.credentials.requireRecentAuth(viewer);
         return { __typename: 'ChangePasswordSuccess' as const, ...(await ctx.services.credentials.changePassword(viewer, input, meta(ctx))) };
       });

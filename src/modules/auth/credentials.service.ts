@@ -10,11 +10,10 @@ import { InvalidMfaCodeError, ReauthRequiredError } from '../mfa/mfa.errors';
 import type { TrustedDeviceService } from '../mfa/trusted-devices.service';
 import type { MfaChallengeService } from '../mfa/mfa-challenges.service';
 import type { SessionService } from '../sessions/sessions.service';
-import { WeakPasswordError } from '../users/users.errors';
 import type { UserService } from '../users/users.service';
 import type { AuthService } from './auth.service';
 import type { PasswordHasher } from './password';
-import { passwordProblems } from './password-policy';
+import type { PasswordPolicy } from './password-policy';
 import type { AuthPayload, ClientMeta, SessionIssuer } from './session-issuer';
 
 export interface CredentialsService {
@@ -41,7 +40,7 @@ export function createCredentialsService(deps: {
   challenges: MfaChallengeService;
   hasher: PasswordHasher;
   reauthWindow: number;
-  passwordMinLength: number;
+  passwordPolicy: PasswordPolicy;
 }): CredentialsService {
   const { clock, users, sessions, issuer, auth, mfa, trustedDevices, challenges, hasher } = deps;
 
@@ -52,7 +51,7 @@ export function createCredentialsService(deps: {
 
     async reauthenticate(viewer, input, meta) {
       const who = { ...meta, actorUserId: viewer.userId, sessionId: viewer.sessionId };
-      const user = await auth.checkPassword(await users.findById(viewer.userId), input.password);
+      const user = await auth.verifyPassword(await users.findById(viewer.userId), input.password, meta);
       const mfaOn = await mfa.isEnabled(user.id);
       let method = 'password';
       if (mfaOn) {
@@ -70,7 +69,7 @@ export function createCredentialsService(deps: {
     async disableMfa(viewer, input, meta) {
       const { userId } = viewer;
       const who = { ...meta, actorUserId: userId, sessionId: viewer.sessionId };
-      await auth.checkPassword(await users.findById(userId), input.password);
+      await auth.verifyPassword(await users.findById(userId), input.password, meta);
       await mfa.checkCode(userId, input.code, who);
       const trustedDevicesRevoked = await trustedDevices.revokeAll(userId, 'mfa_disabled', who);
       await mfa.disable(userId, { ...who, trustedDevicesRevoked });
@@ -80,11 +79,16 @@ export function createCredentialsService(deps: {
 
     async changePassword(viewer, input, meta) {
       const who = { ...meta, actorUserId: viewer.userId, sessionId: viewer.sessionId };
-      const user = await auth.checkPassword(await users.findById(viewer.userId), input.currentPassword);
-      const weak = passwordProblems(input.newPassword, deps.passwordMinLength);
-      if (input.newPassword === input.currentPassword) weak.push('Choose a password different from the current one.');
-      if (weak.length > 0) throw new WeakPasswordError(weak);
-      await users.setPasswordHash(user.id, await hasher.hash(input.newPassword), { ...who, action: 'PASSWORD_CHANGED' });
+      const user = await auth.verifyPassword(await users.findById(viewer.userId), input.currentPassword, meta);
+      // With MFA on, the password is not the only factor: the shorter minimum applies.
+      await deps.passwordPolicy.enforce(input.newPassword, {
+        mfa: await mfa.isEnabled(user.id),
+        email: user.email,
+        displayName: user.displayName,
+        userId: user.id,
+        currentPassword: input.currentPassword,
+      });
+      await users.setNewPassword(user.id, await hasher.hash(input.newPassword), { ...who, action: 'PASSWORD_CHANGED' });
       // Whoever knew the old password may hold other sessions or a trusted device: end them.
       const trustedDevicesRevoked = await trustedDevices.revokeAll(user.id, 'password_changed', who);
       await challenges.closeAll(user.id);

@@ -2,7 +2,11 @@ import { DomainError } from '../../lib/errors';
 
 export class InvalidMfaCodeError extends DomainError {
   readonly code = 'INVALID_MFA_CODE';
-  constructor(message = 'The code is not correct. Use the current code from your authenticator app, or a backup code.') {
+  constructor(
+    message = 'The code is not correct. Use the current code from your authenticator app, or a backup code.',
+    /** Not a code at all (letters, wrong length): a typo, not a guess, so it counts towards no lock. */
+    readonly malformed = false,
+  ) {
     super(message);
   }
 }

@@ -8,6 +8,7 @@ import { AccountLockedErrorRef, AuthPayloadRef, deliverRefresh, InvalidCredentia
 import { DeviceRef, NotFoundErrorRef, parseDevice } from '../sessions/sessions.graphql';
 import { InvalidMfaCodeError, MfaAlreadyEnabledError, MfaChallengeExpiredError, MfaNotEnabledError, ReauthRequiredError } from './mfa.errors';
 import type { TrustedDeviceRow } from './mfa.table';
+import { rateLimit } from '../ratelimit/rate-limit.directive';
 
 export const InvalidMfaCodeErrorRef = errorType(InvalidMfaCodeError, { description: 'The code is wrong, malformed, already used, or outside the time window.' });
 const MfaChallengeExpiredErrorRef = errorType(MfaChallengeExpiredError, { description: 'The challenge expired or was already used: sign in again.' });
@@ -124,6 +125,7 @@ builder.queryField('mfaStatus', (t) =>
 builder.mutationFields((t) => ({
   verifyMfaLogin: t.field({
     type: VerifyMfaLoginResult,
+    ...rateLimit({ rule: 'verifyMfaLogin', max: 10, window: '1m' }),
     description: 'Completes a login that answered MfaChallenge. Wrong codes count towards a temporary lock.',
     args: { input: t.arg({ type: VerifyMfaLoginInput, required: true }) },
     resolve: (_root, { input }, ctx) =>

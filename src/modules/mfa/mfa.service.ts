@@ -51,6 +51,8 @@ export interface MfaService {
   disable(userId: string, meta?: AuditMeta & { trustedDevicesRevoked?: number }): Promise<void>;
   /** For the security overview: accounts with MFA on, and MFA steps locked right now. */
   counts(): Promise<{ enabled: number; locked: number }>;
+  /** Admin unlock: ends a lock of the MFA step and its count of wrong codes. True when it was locked. */
+  clearLock(userId: string): Promise<boolean>;
 }
 
 export function createMfaService(deps: {
@@ -197,7 +199,7 @@ export function createMfaService(deps: {
       }
 
       const backup = parseBackupCode(code);
-      if (!backup) throw new InvalidMfaCodeError('Enter the 6-digit code from your authenticator app, or a backup code like XXXX-XXXX-XXXX.');
+      if (!backup) throw new InvalidMfaCodeError('Enter the 6-digit code from your authenticator app, or a backup code like XXXX-XXXX-XXXX.', true);
       const [candidate] = await db
         .select()
         .from(mfaBackupCodes)
@@ -237,6 +239,14 @@ export function createMfaService(deps: {
         await audit.record(tx, { ...meta, action: 'BACKUP_CODES_REGENERATED', userId, details: { count: rows.length } });
       });
       return codes;
+    },
+
+    async clearLock(userId) {
+      const now = clock.now();
+      const [before] = await db.select({ lockedUntil: mfaTotp.lockedUntil }).from(mfaTotp).where(eq(mfaTotp.userId, userId));
+      if (!before) return false;
+      await db.update(mfaTotp).set({ failedAttempts: 0, lockedUntil: null, updatedAt: now }).where(eq(mfaTotp.userId, userId));
+      return before.lockedUntil !== null && before.lockedUntil > now;
     },
 
     async counts() {

@@ -8,10 +8,11 @@ import { liveRolesKey, ROLES } from '../authz/scopes';
 import type { AuditEvent, AuditMeta, AuditService } from '../audit/audit.service';
 import type { Clock } from '../../lib/clock';
 import { BadInputError } from '../../lib/bad-input';
-import { passwordProblems } from '../auth/password-policy';
+import type { PasswordHistory } from '../auth/password-history.service';
+import type { PasswordPolicy } from '../auth/password-policy';
 import type { PasswordHasher } from '../auth/password';
 import { emailProblem, normalizeEmail } from './email';
-import { EmailTakenError, WeakPasswordError } from './users.errors';
+import { EmailTakenError } from './users.errors';
 import { users, type UserRow } from './users.table';
 
 export type { UserRow };
@@ -25,8 +26,13 @@ export interface UserService {
   create(input: { email: string; password: string; displayName?: string | null; roles?: string[]; via?: 'register' | 'bootstrap' | 'cli' }, meta?: AuditMeta): Promise<UserRow>;
   findById(id: string): Promise<UserRow | undefined>;
   findByEmail(email: string): Promise<UserRow | undefined>;
-  /** With `event`, the change is recorded in the audit log in the same transaction. */
+  /** The same password re-hashed (new argon2 parameters). With `event`, audited in the same transaction. */
   setPasswordHash(id: string, hash: string, event?: Omit<AuditEvent, 'userId'>): Promise<void>;
+  /**
+   * A new password the user chose (change, reset), already checked against the policy: stored,
+   * added to the password history (older entries trimmed) and audited, in one transaction.
+   */
+  setNewPassword(id: string, hash: string, event: Omit<AuditEvent, 'userId'>): Promise<void>;
   count(): Promise<number>;
   /** Sets roles (USER always included); takes effect on existing tokens at their next request. */
   setRoles(userId: string, roles: string[], meta: AuditMeta): Promise<UserRow>;
@@ -40,7 +46,9 @@ export function createUserService(deps: {
   kv: Kv;
   audit: AuditService;
   hasher: PasswordHasher;
-  passwordMinLength: number;
+  /** Register, bootstrap and admin:create all go through it (no MFA yet: the longer minimum). */
+  passwordPolicy: PasswordPolicy;
+  passwordHistory: PasswordHistory;
   /** seconds: as long as an access token issued before a role change can live */
   liveRolesTtl: number;
 }): UserService {
@@ -58,8 +66,7 @@ export function createUserService(deps: {
       if (displayName && UNSAFE_IN_NAME.test(displayName)) {
         throw new BadInputError('The display name contains control or text-direction characters.', 'displayName');
       }
-      const weak = passwordProblems(input.password, deps.passwordMinLength);
-      if (weak.length > 0) throw new WeakPasswordError(weak);
+      await deps.passwordPolicy.enforce(input.password, { mfa: false, email, displayName });
       const passwordHash = await hasher.hash(input.password);
       const now = clock.now();
       try {
@@ -68,6 +75,7 @@ export function createUserService(deps: {
             .insert(users)
             .values({ id: randomUUID(), email, displayName, passwordHash, roles: input.roles ?? ['USER'], createdAt: now, updatedAt: now })
             .returning();
+          await deps.passwordHistory.record(tx, row!.id, passwordHash, now);
           await audit.record(tx, { ...meta, action: 'USER_REGISTERED', userId: row!.id, details: { roles: row!.roles, via: input.via ?? 'register' } });
           return row!;
         });
@@ -91,6 +99,14 @@ export function createUserService(deps: {
       await db.transaction(async (tx) => {
         await tx.update(users).set({ passwordHash: hash, updatedAt: clock.now() }).where(eq(users.id, id));
         if (event) await audit.record(tx, { ...event, userId: id });
+      });
+    },
+    async setNewPassword(id, hash, event) {
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        await tx.update(users).set({ passwordHash: hash, updatedAt: now }).where(eq(users.id, id));
+        await deps.passwordHistory.record(tx, id, hash, now);
+        await audit.record(tx, { ...event, userId: id });
       });
     },
     async setRoles(userId, requested, meta) {

@@ -1,0 +1,110 @@
+/**
+ * Enforces the `@rateLimit` declarations (see rate-limit.directive.ts) with graphql-rate-limit's
+ * limiter over an atomic store: Redis when configured, so limits hold across instances, else
+ * in-process. Per-IP rules count IPv6 clients by /64; rules with `identityArgs` count per those
+ * argument values (e-mail addresses normalised first, so `A@x.org` and `a@x.org` share a count)
+ * across every address.
+ *
+ * Fail closed: when the store cannot be reached, the guarded operation is refused with
+ * SERVICE_UNAVAILABLE instead of running without a limit.
+ */
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { getFieldIdentity, getGraphQLRateLimiter } from 'graphql-rate-limit';
+import type { Redis } from 'ioredis';
+import type { RateLimitOverride } from '../../config';
+import type { Clock } from '../../lib/clock';
+import { ipGroup } from '../../lib/ip';
+import type { Logger } from '../../logger';
+import { normalizeEmail } from '../users/email';
+import { AtomicRateLimitStore, memoryRateLimitBackend, redisRateLimitBackend, type RateLimitBackend } from './rate-limit.store';
+import { parseDuration } from '../../lib/duration';
+import type { RateLimitRule } from './rate-limit.directive';
+
+export interface RateLimitService {
+  /** Counts this call against each rule; throws RATE_LIMITED (or SERVICE_UNAVAILABLE) when refused. */
+  enforce(rules: readonly RateLimitRule[], call: { args: Record<string, unknown>; ip: string; info: GraphQLResolveInfo }): Promise<void>;
+  /** The rule as enforced: its declared default, or the configured override. */
+  effective(rule: RateLimitRule): { max: number; windowSeconds: number };
+}
+
+export function rateLimited(retryAfterSeconds: number, message = `Too many attempts. Try again in ${retryAfterSeconds} seconds.`): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } } },
+  });
+}
+
+/** The abuse-protection store (Redis) did not answer: refuse rather than run unlimited. */
+export function protectionUnavailable(message = 'Sign-in is briefly unavailable. Please try again in a few seconds.'): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5, http: { status: 503, headers: { 'retry-after': '5' } } },
+  });
+}
+
+export function createRateLimitService(deps: {
+  redis: Redis | undefined;
+  clock: Clock;
+  logger: Logger;
+  overrides: Record<string, RateLimitOverride>;
+}): RateLimitService {
+  const backend: RateLimitBackend = deps.redis ? redisRateLimitBackend(deps.redis) : memoryRateLimitBackend();
+  const limiters = new Map<string, { store: AtomicRateLimitStore; limit: ReturnType<typeof getGraphQLRateLimiter> }>();
+
+  function effective(rule: RateLimitRule) {
+    const override = deps.overrides[rule.rule];
+    return override ? { max: override.max, windowSeconds: override.window } : { max: rule.max, windowSeconds: parseDuration(rule.window)! };
+  }
+
+  function limiterFor(rule: RateLimitRule) {
+    let entry = limiters.get(rule.rule);
+    if (!entry) {
+      const { max, windowSeconds } = effective(rule);
+      const store = new AtomicRateLimitStore(backend, deps.clock, { name: rule.rule, max, windowMs: windowSeconds * 1000 });
+      const limit = getGraphQLRateLimiter({ store, identifyContext: (context: { identity: string }) => context.identity });
+      entry = { store, limit };
+      limiters.set(rule.rule, entry);
+    }
+    return entry;
+  }
+
+  return {
+    effective,
+    async enforce(rules, { args, ip, info }) {
+      for (const rule of rules) {
+        const { max, windowSeconds } = effective(rule);
+        const { store, limit } = limiterFor(rule);
+        const identityArgs = rule.identityArgs ?? [];
+        const keyArgs = normalizeIdentityArgs(args, identityArgs);
+        const identity = identityArgs.length > 0 ? '*' : ipGroup(ip);
+        let refused: string | undefined;
+        try {
+          refused = await limit(
+            { parent: undefined, args: keyArgs, context: { identity }, info },
+            { max, window: String(windowSeconds * 1000), identityArgs },
+          );
+        } catch (error) {
+          deps.logger.error({ err: (error as Error).message, rule: rule.rule }, 'rate-limit store unreachable: refusing');
+          throw protectionUnavailable();
+        }
+        if (refused !== undefined) {
+          const retryAfter = store.takeRetryAfter({ contextIdentity: identity, fieldIdentity: getFieldIdentity(info.fieldName, identityArgs, keyArgs) });
+          throw rateLimited(retryAfter);
+        }
+      }
+    },
+  };
+}
+
+/** Copies only the identity arguments, with e-mail addresses normalised. */
+function normalizeIdentityArgs(args: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const path of paths) {
+    const parts = path.split('.');
+    let value: unknown = args;
+    for (const p of parts) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[p] : undefined;
+    if (typeof value === 'string' && /email$/i.test(parts[parts.length - 1]!)) value = normalizeEmail(value);
+    let target = out;
+    parts.slice(0, -1).forEach((p) => (target = (target[p] ??= {}) as Record<string, unknown>));
+    target[parts[parts.length - 1]!] = value;
+  }
+  return out;
+}

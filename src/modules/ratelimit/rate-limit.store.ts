@@ -1,0 +1,102 @@
+/**
+ * graphql-rate-limit's Store, made atomic. Its stock Redis store reads the timestamps, then
+ * writes them back: 50 concurrent calls all read "9 so far" and all pass. Here the read is the
+ * write: one Lua script (or, without Redis, one synchronous step) drops what left the window,
+ * records this call only while under `max`, and returns what it saw before. Concurrent callers
+ * therefore see 0, 1, 2, … and at most `max` of them pass. A refused call is not recorded, so a
+ * client that keeps hammering is back in as soon as its oldest call leaves the window, and the
+ * log never holds more than `max` entries.
+ *
+ * Time is the injected clock. graphql-rate-limit filters the returned timestamps against
+ * Date.now(), so they are handed back shifted onto the wall clock by the same offset.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Identity, Store } from 'graphql-rate-limit';
+import type { Clock } from '../../lib/clock';
+import { sha256 } from '../../lib/tokens';
+
+const HIT = `
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local seen = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+local scores = {}
+for i = 2, #seen, 2 do scores[#scores + 1] = seen[i] end
+if #scores < tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], window)
+end
+return scores
+`;
+
+export interface RateLimitBackend {
+  /** Atomically: forget entries older than the window, record `now` if fewer than `max`, return what was there. */
+  hit(key: string, now: number, windowMs: number, max: number): Promise<number[]>;
+}
+
+export function redisRateLimitBackend(redis: Redis): RateLimitBackend {
+  redis.defineCommand('idpRateLimitHit', { numberOfKeys: 1, lua: HIT });
+  const run = (redis as unknown as { idpRateLimitHit(...args: (string | number)[]): Promise<string[]> }).idpRateLimitHit.bind(redis);
+  return {
+    async hit(key, now, windowMs, max) {
+      const scores = await run(key, now, windowMs, max, `${now}:${randomBytes(6).toString('hex')}`);
+      return scores.map(Number);
+    },
+  };
+}
+
+/** Single instance only (no REDIS_URL). Synchronous between awaits, hence atomic. */
+export function memoryRateLimitBackend(): RateLimitBackend {
+  const logs = new Map<string, number[]>();
+  const sweep = setInterval(() => {
+    for (const [key, log] of logs) if (log.length === 0) logs.delete(key);
+  }, 60_000);
+  sweep.unref();
+  return {
+    async hit(key, now, windowMs, max) {
+      const log = (logs.get(key) ?? []).filter((t) => t > now - windowMs);
+      const seen = [...log];
+      if (log.length < max) log.push(now);
+      logs.set(key, log);
+      return seen;
+    },
+  };
+}
+
+/** One store per rule, so the script knows the rule's window and maximum. */
+export class AtomicRateLimitStore implements Store {
+  /** When the oldest recorded call leaves the window, per identity refused last (for Retry-After). */
+  private readonly retryAt = new Map<string, number>();
+
+  constructor(
+    private readonly backend: RateLimitBackend,
+    private readonly clock: Clock,
+    private readonly rule: { name: string; max: number; windowMs: number },
+  ) {}
+
+  async getForIdentity(identity: Identity): Promise<readonly number[]> {
+    const now = this.clock.now().getTime();
+    const seen = await this.backend.hit(this.keyOf(identity), now, this.rule.windowMs, this.rule.max);
+    if (seen.length >= this.rule.max) this.retryAt.set(this.keyOf(identity), Math.min(...seen) + this.rule.windowMs);
+    const shift = Date.now() - now;
+    return seen.map((t) => t + shift);
+  }
+
+  /** Recording happened in getForIdentity. */
+  setForIdentity(): void {}
+
+  /** Seconds until a refused identity may try again (and forgets it). */
+  takeRetryAfter(identity: Identity): number {
+    const key = this.keyOf(identity);
+    const at = this.retryAt.get(key);
+    this.retryAt.delete(key);
+    if (at === undefined) return Math.ceil(this.rule.windowMs / 1000);
+    return Math.max(1, Math.ceil((at - this.clock.now().getTime()) / 1000));
+  }
+
+  /** E-mail addresses and IPs never appear in Redis keys. */
+  private keyOf(identity: Identity): string {
+    return `rl:${this.rule.name}:${sha256(`${identity.contextIdentity}\0${identity.fieldIdentity}`).slice(0, 32)}`;
+  }
+}
