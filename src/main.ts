@@ -2,6 +2,7 @@
 import { compose } from './compose';
 import { ConfigError, parseConfig, type Config } from './config';
 import { startServer } from './server';
+import { warmPasswordScoring } from './modules/auth/password-scoring';
 
 let config: Config;
 try {
@@ -22,6 +23,7 @@ const service = await compose(config).catch((error: unknown) => {
 });
 const { logger } = service.deps;
 service.startJobs();
+warmPasswordScoring();
 const server = await startServer(service.app, { host: config.host, port: config.port, maxMessageBytes: config.limits.maxBodyBytes });
 logger.info(
   { url: server.url, database: service.deps.database.kind, kv: service.deps.kv.kind, publicUrl: config.publicUrl },

@@ -217,3 +217,14 @@ describe('the policy: cheap rules first, then breaches and history', () => {
     expect(policy.rules.descriptions).toContain('Not one of your last 12 passwords, the current one included.');
   });
 });
+
+describe('scoring off the event loop', () => {
+  it('runs the local rules in the worker thread, not in-process', async () => {
+    const { scoreInWorker } = await import('../../src/modules/auth/password-scoring');
+    const inProcess = async (): Promise<string[]> => {
+      throw new Error('fell back to in-process scoring');
+    };
+    expect(await scoreInWorker('short', { minLength: 15, minScore: 3 }, inProcess)).toContain('Use at least 15 characters (this one has 5).');
+    expect(await scoreInWorker('Dolphin granite velvet seventeen', { minLength: 15, minScore: 3 }, inProcess)).toEqual([]);
+  });
+});

@@ -35,6 +35,7 @@ import type { ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
 import { WeakPasswordError } from '../users/users.errors';
 import type { BreachChecker } from './hibp';
 import type { PasswordHistory } from './password-history.service';
+import { scoreInWorker } from './password-scoring';
 
 export const PASSWORD_MAX_LENGTH = 1024;
 /** zxcvbn scores at least this (at least 10^8 guesses); lower is "too guessable". */
@@ -264,7 +265,9 @@ export function createPasswordPolicy(deps: {
 
   async function problems(password: string, check: PasswordCheck): Promise<string[]> {
     const bar = check.mfa ? { minLength: settings.minLengthWithMfa, minScore: MIN_SCORE_WITH_MFA } : { minLength: settings.minLength, minScore: MIN_SCORE };
-    const local = passwordProblems(password, { ...bar, owner: check }, await loadScorer());
+    const rules = { ...bar, owner: { email: check.email, displayName: check.displayName } };
+    // Off the event loop: zxcvbn costs tens of milliseconds of CPU (password-scoring.ts).
+    const local = await scoreInWorker(password, rules, async () => passwordProblems(password, rules, await loadScorer()));
     if (local.length > 0) return local;
     const reused = async () => check.currentPassword === password || (check.userId !== undefined && (await history.contains(check.userId, password)));
     const [breach, recent] = await Promise.all([breaches?.check(password), reused()]);

@@ -1,0 +1,85 @@
+/**
+ * Where the local password rules run: in one worker thread, off the event loop. zxcvbn spends
+ * 10-25 ms of CPU per check; on the main thread every other request (token checks included)
+ * would wait behind each registration or password change. argon2 stays the one slow thing on
+ * the request path, and it runs in libuv's pool, not here.
+ *
+ * The worker is started on first use and shared by the process (the dictionaries it loads are
+ * large and immutable); it does not keep the process alive. If it cannot start or dies, checks
+ * run in-process instead (logged once), so a password check never fails for that reason.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+export interface LocalRuleInput {
+  minLength: number;
+  minScore: number;
+  owner?: { email?: string | null; displayName?: string | null };
+}
+
+type Pending = { resolve: (problems: string[]) => void; reject: (error: Error) => void };
+
+let worker: Worker | undefined;
+let broken = false;
+let nextId = 0;
+const pending = new Map<number, Pending>();
+
+function start(): Worker | undefined {
+  if (worker || broken) return worker;
+  try {
+    // tsx's ESM API (the worker does not inherit tsx's loader on Node 20), found from its package.
+    const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+    const tsx = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+    const target = new URL('./password-worker.ts', import.meta.url).href;
+    const source = `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`;
+    const w = new Worker(source, { eval: true });
+    w.unref();
+    w.on('message', (m: { id: number; problems?: string[]; error?: string }) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.problems) p.resolve(m.problems);
+      else p.reject(new Error(m.error ?? 'password worker failed'));
+    });
+    const fail = (error: Error) => {
+      broken = true;
+      worker = undefined;
+      console.warn(`password worker unavailable, scoring in-process: ${error.message}`);
+      for (const [id, p] of pending) {
+        pending.delete(id);
+        p.reject(error);
+      }
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => code !== 0 && fail(new Error(`exited with code ${code}`)));
+    worker = w;
+  } catch (error) {
+    broken = true;
+    console.warn(`password worker unavailable, scoring in-process: ${(error as Error).message}`);
+  }
+  return worker;
+}
+
+/** The local rules' problems for `password`, computed in the worker (or in-process as a fallback). */
+export async function scoreInWorker(password: string, rules: LocalRuleInput, inProcess: () => Promise<string[]>): Promise<string[]> {
+  const w = start();
+  if (!w) return inProcess();
+  const id = nextId++;
+  try {
+    return await new Promise<string[]>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      // While a check is outstanding the worker keeps the process alive; idle, it does not.
+      w.ref();
+      w.postMessage({ id, password, rules });
+    }).finally(() => pending.size === 0 && w.unref());
+  } catch {
+    return inProcess();
+  }
+}
+
+/** Starts the worker and loads its dictionaries now, so the first registration does not wait for them. */
+export function warmPasswordScoring(): void {
+  void scoreInWorker('warm-up', { minLength: 1, minScore: 0 }, async () => []).catch(() => undefined);
+}
