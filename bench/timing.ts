@@ -10,7 +10,8 @@
  *
  * Checks: the first three answer byte-identical bodies, a locked account answers exactly like
  * an unknown address with the same failures, and the median latencies differ by less than 25%
- * (max / min of the four medians). Exit code 1 when a check fails.
+ * (max / min of the four medians). Then requestPasswordReset for registered and unknown
+ * addresses: identical bodies, medians within 25%. Exit code 1 when a check fails.
  *
  * The server and autocannon share this process (the four kinds share that condition equally).
  * A fresh database idp_timing_<random> and Redis key prefix are made and removed at the end.
@@ -62,6 +63,8 @@ const composed = await compose(
     // One client address sends everything: only the limits are lifted, the lockout is the default.
     RATE_LIMIT_LOGIN: '1000000/1m',
     RATE_LIMIT_LOGIN_ACCOUNT: '1000000/1m',
+    RATE_LIMIT_REQUEST_PASSWORD_RESET: '1000000/1m',
+    RATE_LIMIT_REQUEST_PASSWORD_RESET_ACCOUNT: '1000000/1m',
   }),
 );
 const server = await startServer(composed.app, { host: '127.0.0.1', port: 0 });
@@ -158,8 +161,48 @@ try {
     log(`${kind.padEnd(17)} median p50 ${m.toFixed(1)} ms  (runs: ${p50s[kind]!.map((x) => x.toFixed(0)).join(', ')})  ratio to wrong password ${(m / base).toFixed(2)}`);
   }
   const spread = Math.max(...Object.values(medians)) / Math.min(...Object.values(medians));
-  log(`spread (slowest / fastest median): ${spread.toFixed(2)} ${spread < 1.25 ? '< 1.25: ok' : '>= 1.25: TOO DIFFERENT'}`);
+  log(`login spread (slowest / fastest median): ${spread.toFixed(2)} ${spread < 1.25 ? '< 1.25: ok' : '>= 1.25: TOO DIFFERENT'}`);
   if (spread >= 1.25) failed = true;
+
+  // --- requestPasswordReset: a registered address against an unknown one.
+  const RESET = 'mutation Reset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }';
+  const resetBody = (email: string) => JSON.stringify({ query: RESET, variables: { input: { email } } });
+  const resetOnce = async (email: string) =>
+    (await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: resetBody(email) })).text();
+  const resetBodies = { known: await resetOnce(active.at(-1)!.email), unknown: await resetOnce(`nobody.reset.${tag}@timing.example`) };
+  const sameReset = resetBodies.known === resetBodies.unknown;
+  log(`requestPasswordReset known / unknown: ${sameReset ? 'byte-identical' : 'DIFFERENT'}: ${resetBodies.known}`);
+  if (!sameReset) failed = true;
+  let resetKnown = 0;
+  let resetUnknown = 0;
+  const resetKinds = {
+    'reset, registered': () => active[resetKnown++ % active.length]!.email,
+    'reset, unknown': () => `nobody.reset.${resetUnknown++}.${tag}@timing.example`,
+  } as const;
+  const resetP50s: Record<string, number[]> = { 'reset, registered': [], 'reset, unknown': [] };
+  const measureReset = async (kind: keyof typeof resetKinds, amount: number) => {
+    const result = await autocannon({
+      url: `${server.url}/graphql`,
+      connections: CONNECTIONS,
+      amount,
+      requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: resetBody(resetKinds[kind]()) }) }],
+    });
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${kind}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    // Sub-millisecond answers: the mean is steadier than a p50 rounded to whole milliseconds.
+    return result.latency.mean;
+  };
+  for (const kind of Object.keys(resetKinds) as (keyof typeof resetKinds)[]) await measureReset(kind, REQUESTS * 4);
+  for (let run = 0; run < RUNS; run++) {
+    const order = (Object.keys(resetKinds) as (keyof typeof resetKinds)[]).map((_, i, all) => all[(i + run) % all.length]!);
+    for (const kind of order) resetP50s[kind]!.push(await measureReset(kind, REQUESTS * 4));
+  }
+  const resetMedians = Object.fromEntries(Object.entries(resetP50s).map(([k, v]) => [k, median(v)]));
+  for (const [kind, m] of Object.entries(resetMedians)) {
+    log(`${kind.padEnd(17)} median mean latency ${m.toFixed(2)} ms  (runs: ${resetP50s[kind]!.map((x) => x.toFixed(2)).join(', ')})`);
+  }
+  const resetSpread = Math.max(...Object.values(resetMedians)) / Math.min(...Object.values(resetMedians));
+  log(`requestPasswordReset spread: ${resetSpread.toFixed(2)} ${resetSpread < 1.25 ? '< 1.25: ok' : '>= 1.25: TOO DIFFERENT'}`);
+  if (resetSpread >= 1.25) failed = true;
 } finally {
   await server.close(1000);
   await composed.close();

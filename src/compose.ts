@@ -65,6 +65,9 @@ export async function compose(config: Config, overrides: { clock?: Clock; withou
       services.keys.stop();
       await services.webhooks.stop();
       await services.apiKeys.stop();
+      // Links being issued need the database; queued mail gets a short drain.
+      await services.passwordReset.idle();
+      await services.mailer.close();
       if (retention) clearInterval(retention);
       await deps.close();
     },

@@ -34,6 +34,12 @@ export interface Config {
   /** 32 bytes, or undefined when it must be generated into DATA_DIR (never in production). */
   encryptionKey: Buffer | undefined;
   smtpUrl: string | undefined;
+  /** The From of every mail; default `no-reply@<PUBLIC_URL host>`. */
+  mailFrom: string;
+  /** seconds: how long a password-reset link works */
+  passwordResetTtl: number;
+  /** seconds: how long a link that confirms an e-mail address (verification, change) works */
+  emailVerificationTtl: number;
   /** How many proxies in front of us append to X-Forwarded-For (0: ignore the header). */
   trustProxy: number;
   bootstrapAdmin: { email: string; password: string } | undefined;
@@ -113,10 +119,32 @@ export interface GraphQLLimits {
 }
 
 /** Env names of the rate-limit rules: RATE_LIMIT_LOGIN_ACCOUNT=20/1h overrides `login.account`. */
-export const RATE_LIMIT_RULES = ['register', 'login', 'login.account', 'verifyMfaLogin', 'rotateRefresh', 'reauthenticate'] as const;
+export const RATE_LIMIT_RULES = [
+  'register',
+  'login',
+  'login.account',
+  'verifyMfaLogin',
+  'rotateRefresh',
+  'reauthenticate',
+  'requestPasswordReset',
+  'requestPasswordReset.account',
+  'resetPassword',
+  'verifyEmail',
+  'requestEmailVerification',
+  'changeEmail',
+] as const;
 const ruleEnvName = (rule: string) => 'RATE_LIMIT_' + rule.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/\./g, '_').toUpperCase();
 
 type Env = Record<string, string | undefined>;
+
+/** The host of a URL, or '' when it is not one (PUBLIC_URL's own problem is reported separately). */
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+};
 
 export function parseConfig(env: Env): Config {
   const problems: string[] = [];
@@ -248,6 +276,16 @@ export function parseConfig(env: Env): Config {
     return { levels, accountFrom: int('LOCKOUT_ACCOUNT_FROM', 10, 1, 1_000_000), maxFailures, memory };
   }
 
+  function mailFrom(): string {
+    const raw = str('MAIL_FROM');
+    if (raw === undefined) return `no-reply@${URL.canParse(publicUrl) ? new URL(publicUrl).hostname : 'localhost'}`;
+    // A header value: a line break in it would let it add headers of its own.
+    if (/[\r\n\p{Cc}]/u.test(raw) || !/^[^@\s<>]+@[^@\s<>]+$|^[^<>]*<[^@\s<>]+@[^@\s<>]+>$/.test(raw)) {
+      problems.push(`MAIL_FROM: expected an address such as no-reply@example.com or "Example <no-reply@example.com>", got "${raw}"`);
+    }
+    return raw;
+  }
+
   const config: Config = {
     nodeEnv,
     port,
@@ -260,6 +298,9 @@ export function parseConfig(env: Env): Config {
     dataDir: str('DATA_DIR') ?? './data',
     encryptionKey,
     smtpUrl: url('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: mailFrom(),
+    passwordResetTtl: duration('PASSWORD_RESET_TTL', '30m', 60),
+    emailVerificationTtl: duration('EMAIL_VERIFICATION_TTL', '24h', 60),
     trustProxy: trustedHops(),
     bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     accessTokenTtl,
@@ -291,7 +332,7 @@ export function parseConfig(env: Env): Config {
       maxBodyBytes: int('GRAPHQL_MAX_BODY_BYTES', 100 * 1024, 1024, 100 * 1024 * 1024),
     },
     mfa: {
-      issuer: str('MFA_ISSUER') ?? new URL(publicUrl).hostname,
+      issuer: str('MFA_ISSUER') ?? hostOf(publicUrl),
       maxAttempts: int('MFA_MAX_ATTEMPTS', 5, 1, 100),
       lockDuration: duration('MFA_LOCK_DURATION', '15m', 1),
       challengeTtl: duration('MFA_CHALLENGE_TTL', '5m', 30),

@@ -22,6 +22,10 @@ import { createWebhookService } from './modules/webhooks/webhooks.service';
 import { createRateLimitService } from './modules/ratelimit/rate-limit.service';
 import { createLockoutService } from './modules/lockout/lockout.service';
 import { memoryLockoutStore, redisLockoutStore } from './modules/lockout/lockout.store';
+import { createMailer } from './modules/mail/mailer';
+import { createEmailTokenService } from './modules/recovery/email-tokens.service';
+import { createPasswordResetService } from './modules/recovery/password-reset.service';
+import { createEmailVerificationService } from './modules/recovery/email-verification.service';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -106,5 +110,37 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     passwordPolicy,
   });
   const apiKeys = createApiKeyService({ db, kv, clock, pubsub: deps.pubsub, audit });
-  return { clock, scopesFor, rateLimits, lockout, apiKeys, pubsub: deps.pubsub, hasher, passwordPolicy, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices };
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: deps.logger, logLinks: config.nodeEnv !== 'production' });
+  const emailTokens = createEmailTokenService({
+    db,
+    ttl: { password_reset: config.passwordResetTtl, email_verification: config.emailVerificationTtl, email_change: config.emailVerificationTtl },
+  });
+  const passwordReset = createPasswordResetService({
+    db,
+    clock,
+    logger: deps.logger,
+    users,
+    tokens: emailTokens,
+    audit,
+    mailer,
+    hasher,
+    passwordPolicy,
+    mfa,
+    sessions,
+    trustedDevices,
+    challenges,
+    lockout,
+    settings: { publicUrl: config.publicUrl, ttl: config.passwordResetTtl },
+  });
+  const emailVerification = createEmailVerificationService({
+    db,
+    clock,
+    users,
+    tokens: emailTokens,
+    audit,
+    mailer,
+    sessions,
+    settings: { publicUrl: config.publicUrl, ttl: config.emailVerificationTtl },
+  });
+  return { clock, scopesFor, rateLimits, lockout, apiKeys, pubsub: deps.pubsub, hasher, passwordPolicy, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices, mailer, passwordReset, emailVerification };
 }

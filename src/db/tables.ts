@@ -9,3 +9,4 @@ export * from '../modules/webhooks/webhooks.table';
 export * from '../modules/apikeys/apikeys.table';
 export * from '../modules/lockout/lockout.table';
 export * from '../modules/auth/password-history.table';
+export * from '../modules/recovery/email-tokens.table';

@@ -13,6 +13,7 @@ import '../modules/alerts/alerts.graphql';
 import '../modules/apikeys/apikeys.graphql';
 import '../modules/webhooks/webhooks.graphql';
 import '../modules/lockout/lockout.graphql';
+import '../modules/recovery/recovery.graphql';
 
 const authDirective = new GraphQLDirective({
   name: 'auth',

@@ -46,6 +46,12 @@ type Documents = {
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtReauthenticateDocument,
     "\n  mutation PolicyChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": typeof types.PolicyChangePasswordDocument,
     "\n  query PolicyRules {\n    passwordPolicy { minLength minLengthWithMfa maxLength historySize breachCheck rules }\n  }\n": typeof types.PolicyRulesDocument,
+    "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ResetPasswordDocument,
+    "\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n": typeof types.RequestEmailVerificationDocument,
+    "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged sessionsEnded user { id email emailVerified } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.VerifyEmailDocument,
+    "\n  mutation ChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail expiresAt }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ChangeEmailDocument,
+    "\n  mutation LockedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LockedLoginDocument,
     "\n  mutation RolesSet($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on SetUserRolesSuccess { user { id roles } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RolesSetDocument,
     "\n  query RolesOverview {\n    securityOverview { users }\n  }\n": typeof types.RolesOverviewDocument,
     "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.WebhookCreateDocument,
@@ -107,6 +113,12 @@ const documents: Documents = {
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtReauthenticateDocument,
     "\n  mutation PolicyChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": types.PolicyChangePasswordDocument,
     "\n  query PolicyRules {\n    passwordPolicy { minLength minLengthWithMfa maxLength historySize breachCheck rules }\n  }\n": types.PolicyRulesDocument,
+    "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": types.ResetPasswordDocument,
+    "\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n": types.RequestEmailVerificationDocument,
+    "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged sessionsEnded user { id email emailVerified } }\n      ... on Error { code message }\n    }\n  }\n": types.VerifyEmailDocument,
+    "\n  mutation ChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail expiresAt }\n      ... on Error { code message }\n    }\n  }\n": types.ChangeEmailDocument,
+    "\n  mutation LockedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LockedLoginDocument,
     "\n  mutation RolesSet($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on SetUserRolesSuccess { user { id roles } }\n      ... on Error { code message }\n    }\n  }\n": types.RolesSetDocument,
     "\n  query RolesOverview {\n    securityOverview { users }\n  }\n": types.RolesOverviewDocument,
     "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n      ... on Error { code message }\n    }\n  }\n": types.WebhookCreateDocument,
@@ -261,6 +273,30 @@ export function graphql(source: "\n  mutation PolicyChangePassword($input: Chang
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query PolicyRules {\n    passwordPolicy { minLength minLengthWithMfa maxLength historySize breachCheck rules }\n  }\n"): typeof import('./graphql').PolicyRulesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n"): typeof import('./graphql').RequestPasswordResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').ResetPasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n"): typeof import('./graphql').RequestEmailVerificationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged sessionsEnded user { id email emailVerified } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').VerifyEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail expiresAt }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').ChangeEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LockedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').LockedLoginDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -20,6 +20,9 @@ export type AuditAction =
   | 'API_KEY_USE_DENIED'
   | 'BACKUP_CODES_REGENERATED'
   | 'BACKUP_CODE_USED'
+  | 'EMAIL_CHANGED'
+  | 'EMAIL_CHANGE_REQUESTED'
+  | 'EMAIL_VERIFIED'
   | 'LOGIN_FAILED'
   | 'LOGIN_SUCCEEDED'
   | 'MFA_CODE_FAILED'
@@ -27,6 +30,8 @@ export type AuditAction =
   | 'MFA_ENABLED'
   | 'MFA_ENROLLMENT_STARTED'
   | 'PASSWORD_CHANGED'
+  | 'PASSWORD_RESET'
+  | 'PASSWORD_RESET_REQUESTED'
   | 'REAUTHENTICATED'
   | 'REFRESH_TOKEN_REUSED'
   | 'ROLES_CHANGED'
@@ -54,6 +59,10 @@ export type AuditLogFilter = {
   to?: string | null | undefined;
   /** Someone else’s id needs audit:read:all. */
   userId?: string | number | null | undefined;
+};
+
+export type ChangeEmailInput = {
+  newEmail: string;
 };
 
 export type ChangePasswordInput = {
@@ -135,6 +144,17 @@ export type RegisterInput = {
   useCookies?: boolean | null | undefined;
 };
 
+export type RequestPasswordResetInput = {
+  email: string;
+};
+
+export type ResetPasswordInput = {
+  /** Checked against the password policy, including the last passwords of the account. */
+  newPassword: string;
+  /** The `token` parameter of the link in the mail. */
+  token: string;
+};
+
 export type Role =
   /** Manages users and reads everything security-related. */
   | 'ADMIN'
@@ -176,6 +196,11 @@ export type SetUserRolesInput = {
   /** USER is always kept. Removing the last ADMIN is refused. */
   roles: Array<Role>;
   userId: string | number;
+};
+
+export type VerifyEmailInput = {
+  /** The `token` parameter of the link in the mail. */
+  token: string;
 };
 
 export type VerifyMfaLoginInput = {
@@ -490,6 +515,63 @@ export type PolicyRulesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type PolicyRulesQuery = { passwordPolicy: { minLength: number, minLengthWithMfa: number, maxLength: number, historySize: number, breachCheck: boolean, rules: Array<string> } };
+
+export type RequestPasswordResetMutationVariables = Exact<{
+  input: RequestPasswordResetInput;
+}>;
+
+
+export type RequestPasswordResetMutation = { requestPasswordReset: boolean };
+
+export type ResetPasswordMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword:
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'ResetPasswordSuccess', sessionsEnded: number, trustedDevicesRevoked: number }
+    | { __typename: 'WeakPasswordError', reasons: Array<string>, code: ErrorCode, message: string }
+   };
+
+export type RequestEmailVerificationMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RequestEmailVerificationMutation = { requestEmailVerification: boolean };
+
+export type VerifyEmailMutationVariables = Exact<{
+  input: VerifyEmailInput;
+}>;
+
+
+export type VerifyEmailMutation = { verifyEmail:
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'VerifyEmailSuccess', emailChanged: boolean, sessionsEnded: number, user: { id: string, email: string, emailVerified: boolean } }
+   };
+
+export type ChangeEmailMutationVariables = Exact<{
+  input: ChangeEmailInput;
+}>;
+
+
+export type ChangeEmailMutation = { changeEmail:
+    | { __typename: 'ChangeEmailRequested', newEmail: string, expiresAt: string }
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type LockedLoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type LockedLoginMutation = { login:
+    | { __typename: 'AccountLockedError', lockedUntil: string | null, code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallenge' }
+   };
 
 export type RolesSetMutationVariables = Exact<{
   input: SetUserRolesInput;
@@ -1211,6 +1293,83 @@ export const PolicyRulesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PolicyRulesQuery, PolicyRulesQueryVariables>;
+export const RequestPasswordResetDocument = new TypedDocumentString(`
+    mutation RequestPasswordReset($input: RequestPasswordResetInput!) {
+  requestPasswordReset(input: $input)
+}
+    `) as unknown as TypedDocumentString<RequestPasswordResetMutation, RequestPasswordResetMutationVariables>;
+export const ResetPasswordDocument = new TypedDocumentString(`
+    mutation ResetPassword($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    __typename
+    ... on ResetPasswordSuccess {
+      sessionsEnded
+      trustedDevicesRevoked
+    }
+    ... on WeakPasswordError {
+      reasons
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
+export const RequestEmailVerificationDocument = new TypedDocumentString(`
+    mutation RequestEmailVerification {
+  requestEmailVerification
+}
+    `) as unknown as TypedDocumentString<RequestEmailVerificationMutation, RequestEmailVerificationMutationVariables>;
+export const VerifyEmailDocument = new TypedDocumentString(`
+    mutation VerifyEmail($input: VerifyEmailInput!) {
+  verifyEmail(input: $input) {
+    __typename
+    ... on VerifyEmailSuccess {
+      emailChanged
+      sessionsEnded
+      user {
+        id
+        email
+        emailVerified
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyEmailMutation, VerifyEmailMutationVariables>;
+export const ChangeEmailDocument = new TypedDocumentString(`
+    mutation ChangeEmail($input: ChangeEmailInput!) {
+  changeEmail(input: $input) {
+    __typename
+    ... on ChangeEmailRequested {
+      newEmail
+      expiresAt
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChangeEmailMutation, ChangeEmailMutationVariables>;
+export const LockedLoginDocument = new TypedDocumentString(`
+    mutation LockedLogin($input: LoginInput!) {
+  login(input: $input) {
+    __typename
+    ... on AccountLockedError {
+      lockedUntil
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LockedLoginMutation, LockedLoginMutationVariables>;
 export const RolesSetDocument = new TypedDocumentString(`
     mutation RolesSet($input: SetUserRolesInput!) {
   setUserRoles(input: $input) {

@@ -224,18 +224,24 @@ describe('configuration and the printed schema', () => {
         for (const r of rateLimitRulesOf(field)) declared.push(`${field.name}:${r.rule}:${r.max}:${r.window}:${(r.identityArgs ?? []).join(',')}`);
       }
     }
-    const inSdl = [...printed.matchAll(/^\s+(\w+)\(.*$/gm)].flatMap(([line, field]) =>
+    const inSdl = [...printed.matchAll(/^\s+(\w+)[(:].*$/gm)].flatMap(([line, field]) =>
       [...line.matchAll(/@rateLimit\(rule: "([^"]+)", max: (\d+), window: "([^"]+)"(?:, identityArgs: \[([^\]]*)\])?\)/g)].map(
         ([, rule, max, window, args]) => `${field}:${rule}:${max}:${window}:${(args ?? '').replace(/[" ]/g, '')}`,
       ),
     );
     expect(inSdl.sort()).toEqual(declared.sort());
     expect(declared.sort()).toEqual([
+      'changeEmail:changeEmail:5:1h:',
       'login:login.account:20:1h:input.email',
       'login:login:10:1m:',
       'reauthenticate:reauthenticate:10:1m:',
       'register:register:5:1h:',
+      'requestEmailVerification:requestEmailVerification:5:1h:',
+      'requestPasswordReset:requestPasswordReset.account:3:1h:input.email',
+      'requestPasswordReset:requestPasswordReset:5:1h:',
+      'resetPassword:resetPassword:10:1h:',
       'rotateRefresh:rotateRefresh:30:1m:',
+      'verifyEmail:verifyEmail:10:1h:',
       'verifyMfaLogin:verifyMfaLogin:10:1m:',
     ]);
   });

@@ -187,3 +187,37 @@ describe('parseConfig validation', () => {
     expect(problemsOf({ TRUST_PROXY: 'sometimes' }).problems[0]).toMatch(/^TRUST_PROXY: /);
   });
 });
+
+describe('mail and recovery links', () => {
+  it('defaults MAIL_FROM to no-reply@<PUBLIC_URL host>, PASSWORD_RESET_TTL to 30m and EMAIL_VERIFICATION_TTL to 24h', () => {
+    expect(parseConfig({})).toMatchObject({ mailFrom: 'no-reply@127.0.0.1', passwordResetTtl: 1800, emailVerificationTtl: 86_400, smtpUrl: undefined });
+    const c = parseConfig({ PUBLIC_URL: 'https://id.example.com', PASSWORD_RESET_TTL: '15m', EMAIL_VERIFICATION_TTL: '2d' });
+    expect(c).toMatchObject({ mailFrom: 'no-reply@id.example.com', passwordResetTtl: 900, emailVerificationTtl: 172_800 });
+    expect(parseConfig({ MAIL_FROM: 'Example <accounts@example.com>' }).mailFrom).toBe('Example <accounts@example.com>');
+  });
+
+  it.each([
+    ['MAIL_FROM', 'not an address'],
+    ['MAIL_FROM', 'a@example.com\nBcc: everyone@example.com'],
+    ['PASSWORD_RESET_TTL', '10s'],
+    ['EMAIL_VERIFICATION_TTL', 'soon'],
+    ['RATE_LIMIT_REQUEST_PASSWORD_RESET_ACCOUNT', 'lots'],
+  ])('refuses %s=%s naming the variable', (name, value) => {
+    const error = problemsOf({ [name]: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+});
+
+describe('a PUBLIC_URL that is not a URL', () => {
+  it('is reported as a configuration problem, not thrown as a TypeError by a default built from it', () => {
+    let caught: unknown;
+    try {
+      parseConfig({ PUBLIC_URL: 'not a url' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems).toContain('PUBLIC_URL: not a valid URL');
+  });
+});

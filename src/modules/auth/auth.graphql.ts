@@ -105,7 +105,7 @@ const RotateRefreshInput = builder.inputType('RotateRefreshInput', {
   }),
 });
 
-const EmailTakenErrorRef = errorType(EmailTakenError, { description: 'An account with this e-mail address exists already.' });
+export const EmailTakenErrorRef = errorType(EmailTakenError, { description: 'An account with this e-mail address exists already.' });
 export const WeakPasswordErrorRef = errorType(WeakPasswordError, {
   description: 'The password does not meet the policy; `reasons` says why, in words for the user.',
   fields: (t) => ({ reasons: t.exposeStringList('reasons') }),

@@ -59,6 +59,11 @@ export interface LockoutService {
   succeed(status: LockoutStatus, opts?: { keepAddress?: boolean }): Promise<void>;
   /** Admin: forget every count of this account (all addresses). Returns whether it was locked. */
   unlock(user: { id: string; email: string }, meta: AuditMeta): Promise<boolean>;
+  /**
+   * Forget every count of this account, unaudited: for a flow that proved ownership some other
+   * way and audits itself (a password reset). Returns whether it was locked.
+   */
+  clear(user: { email: string }): Promise<boolean>;
 }
 
 export const lockoutSubject = (normalizedEmail: string) => sha256(`lockout:${normalizedEmail}`);
@@ -109,6 +114,10 @@ export function createLockoutService(deps: {
     );
     deps.logger.info({ subjects: new Set(rows.map((r) => r.subject)).size }, 'lockout counts reloaded from the database');
   }
+
+  /** Whether a durable count, as stored, locks (its address, or the account) at `now`. */
+  const wasLocking = (r: { ipGroup: string; failures: number; lastFailedAt: Date }, now: number) =>
+    lockOf({ failures: r.failures, lastFailedAt: r.lastFailedAt.getTime() }, r.ipGroup === '' ? 'account' : 'ip', now) !== undefined;
 
   function statusOf(subject: string, group: string, counts: SubjectCounts, now: number): LockoutStatus {
     return { subject, group, counts, account: lockOf(counts.account, 'account', now), ip: lockOf(counts.ip, 'ip', now) };
@@ -168,13 +177,21 @@ export function createLockoutService(deps: {
       await db.delete(loginFailures).where(and(eq(loginFailures.subject, status.subject), inArray(loginFailures.ipGroup, groups)));
     },
 
+    async clear(user) {
+      const subject = lockoutSubject(user.email);
+      const now = clock.now().getTime();
+      await guarded('clear', () => store.clear(subject));
+      const removed = await db.delete(loginFailures).where(eq(loginFailures.subject, subject)).returning();
+      return removed.some((r) => wasLocking(r, now));
+    },
+
     async unlock(user, meta) {
       const subject = lockoutSubject(user.email);
       const now = clock.now().getTime();
       await guarded('clear', () => store.clear(subject));
       return db.transaction(async (tx) => {
         const removed = await tx.delete(loginFailures).where(eq(loginFailures.subject, subject)).returning();
-        const locked = removed.some((r) => lockOf({ failures: r.failures, lastFailedAt: r.lastFailedAt.getTime() }, r.ipGroup === '' ? 'account' : 'ip', now));
+        const locked = removed.some((r) => wasLocking(r, now));
         await audit.record(tx, {
           ...meta,
           action: 'ACCOUNT_UNLOCKED',

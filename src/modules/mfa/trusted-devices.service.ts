@@ -20,7 +20,7 @@ export interface TrustedDeviceService {
   check(userId: string, token: string): Promise<boolean>;
   list(userId: string): Promise<TrustedDeviceRow[]>;
   revoke(userId: string, id: string, meta?: AuditMeta): Promise<void>;
-  revokeAll(userId: string, reason: 'password_changed' | 'mfa_disabled', meta?: AuditMeta): Promise<number>;
+  revokeAll(userId: string, reason: 'password_changed' | 'password_reset' | 'mfa_disabled', meta?: AuditMeta): Promise<number>;
 }
 
 export function createTrustedDeviceService(deps: { db: Db; clock: Clock; audit: AuditService; ttl: number }): TrustedDeviceService {

@@ -56,6 +56,8 @@ export type RevokeReason =
   | 'refresh_token_reused'
   | 'reauthenticated'
   | 'password_changed'
+  | 'password_reset'
+  | 'email_changed'
   | 'admin';
 
 /** The audit event a new session is recorded under (LOGIN_SUCCEEDED, REAUTHENTICATED, …). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client';
 import type { Kv } from '../../kv/kv';
 import { NotFoundError } from '../../lib/errors';
 import { isUuid } from '../../lib/ids';
@@ -31,8 +31,16 @@ export interface UserService {
   /**
    * A new password the user chose (change, reset), already checked against the policy: stored,
    * added to the password history (older entries trimmed) and audited, in one transaction.
+   * `within` runs first in that transaction (a reset spends its token there); what it throws
+   * rolls everything back.
    */
-  setNewPassword(id: string, hash: string, event: Omit<AuditEvent, 'userId'>): Promise<void>;
+  setNewPassword(id: string, hash: string, event: Omit<AuditEvent, 'userId'>, opts?: { within?: (tx: Tx) => Promise<void> }): Promise<void>;
+  /**
+   * A link mailed to an address was opened, in the caller's transaction: marks the current
+   * address verified or, with `newEmail`, makes that the account's address, verified. Undefined
+   * for a missing or disabled account; EmailTakenError when another account has the new address.
+   */
+  confirmEmail(tx: Tx, id: string, change: { newEmail?: string | null; now: Date }): Promise<{ user: UserRow; previousEmail: string } | undefined>;
   count(): Promise<number>;
   /** Sets roles (USER always included); takes effect on existing tokens at their next request. */
   setRoles(userId: string, roles: string[], meta: AuditMeta): Promise<UserRow>;
@@ -101,13 +109,30 @@ export function createUserService(deps: {
         if (event) await audit.record(tx, { ...event, userId: id });
       });
     },
-    async setNewPassword(id, hash, event) {
+    async setNewPassword(id, hash, event, opts = {}) {
       const now = clock.now();
       await db.transaction(async (tx) => {
+        await opts.within?.(tx);
         await tx.update(users).set({ passwordHash: hash, updatedAt: now }).where(eq(users.id, id));
         await deps.passwordHistory.record(tx, id, hash, now);
         await audit.record(tx, { ...event, userId: id });
       });
+    },
+    async confirmEmail(tx, id, { newEmail, now }) {
+      const [current] = await tx.select().from(users).where(and(eq(users.id, id), isNull(users.disabledAt))).for('update');
+      if (!current) return undefined;
+      try {
+        const [user] = await tx
+          .update(users)
+          .set(newEmail ? { email: newEmail, emailVerifiedAt: now, updatedAt: now } : { emailVerifiedAt: current.emailVerifiedAt ?? now, updatedAt: now })
+          .where(eq(users.id, id))
+          .returning();
+        return { user: user!, previousEmail: current.email };
+      } catch (error) {
+        // Someone registered (or moved to) the address since the link was sent.
+        if (isUniqueViolation(error)) throw new EmailTakenError();
+        throw error;
+      }
     },
     async setRoles(userId, requested, meta) {
       if (!isUuid(userId)) throw new NotFoundError('No such user.');
