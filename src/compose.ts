@@ -46,7 +46,10 @@ export async function compose(config: Config, overrides: { clock?: Clock; withou
     services.audit
       .purge()
       .then((n) => n > 0 && deps.logger.info({ deleted: n, retentionDays: config.auditRetentionDays }, 'audit retention purge'))
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'audit retention purge failed'));
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'audit retention purge failed'))
+      .then(() => services.emailTokens.purge(deps.clock.now()))
+      .then((n) => n > 0 && deps.logger.info({ deleted: n }, 'spent and expired e-mail links purged'))
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'e-mail link purge failed'));
   return {
     config,
     deps,

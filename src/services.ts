@@ -96,8 +96,13 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     policy: config.lockout,
   });
   const auth = createAuthService({ users, sessions, issuer, hasher, mfa, challenges, trustedDevices, audit, lockout, onLogin: hooks.onLogin });
+  const emailTokens = createEmailTokenService({
+    db,
+    ttl: { password_reset: config.passwordResetTtl, email_verification: config.emailVerificationTtl, email_change: config.emailVerificationTtl },
+  });
   const credentials = createCredentialsService({
     clock,
+    emailTokens,
     users,
     sessions,
     issuer,
@@ -111,10 +116,6 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
   });
   const apiKeys = createApiKeyService({ db, kv, clock, pubsub: deps.pubsub, audit });
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: deps.logger, logLinks: config.nodeEnv !== 'production' });
-  const emailTokens = createEmailTokenService({
-    db,
-    ttl: { password_reset: config.passwordResetTtl, email_verification: config.emailVerificationTtl, email_change: config.emailVerificationTtl },
-  });
   const passwordReset = createPasswordResetService({
     db,
     clock,
@@ -142,5 +143,5 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     sessions,
     settings: { publicUrl: config.publicUrl, ttl: config.emailVerificationTtl },
   });
-  return { clock, scopesFor, rateLimits, lockout, apiKeys, pubsub: deps.pubsub, hasher, passwordPolicy, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices, mailer, passwordReset, emailVerification };
+  return { clock, scopesFor, rateLimits, lockout, apiKeys, pubsub: deps.pubsub, hasher, passwordPolicy, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices, mailer, emailTokens, passwordReset, emailVerification };
 }

@@ -52,6 +52,7 @@ type Documents = {
     "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged sessionsEnded user { id email emailVerified } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.VerifyEmailDocument,
     "\n  mutation ChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail expiresAt }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ChangeEmailDocument,
     "\n  mutation LockedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LockedLoginDocument,
+    "\n  mutation RecoveryChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.RecoveryChangePasswordDocument,
     "\n  mutation RolesSet($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on SetUserRolesSuccess { user { id roles } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RolesSetDocument,
     "\n  query RolesOverview {\n    securityOverview { users }\n  }\n": typeof types.RolesOverviewDocument,
     "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.WebhookCreateDocument,
@@ -119,6 +120,7 @@ const documents: Documents = {
     "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged sessionsEnded user { id email emailVerified } }\n      ... on Error { code message }\n    }\n  }\n": types.VerifyEmailDocument,
     "\n  mutation ChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail expiresAt }\n      ... on Error { code message }\n    }\n  }\n": types.ChangeEmailDocument,
     "\n  mutation LockedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LockedLoginDocument,
+    "\n  mutation RecoveryChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.RecoveryChangePasswordDocument,
     "\n  mutation RolesSet($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on SetUserRolesSuccess { user { id roles } }\n      ... on Error { code message }\n    }\n  }\n": types.RolesSetDocument,
     "\n  query RolesOverview {\n    securityOverview { users }\n  }\n": types.RolesOverviewDocument,
     "\n  mutation WebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { secret webhook { id url description createdAt createdBy } }\n      ... on Error { code message }\n    }\n  }\n": types.WebhookCreateDocument,
@@ -297,6 +299,10 @@ export function graphql(source: "\n  mutation ChangeEmail($input: ChangeEmailInp
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation LockedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').LockedLoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecoveryChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RecoveryChangePasswordDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

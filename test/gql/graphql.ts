@@ -186,6 +186,7 @@ export type SecurityAlertType =
   | 'API_KEY_IP_DENIED'
   | 'AUDIT_CHAIN_BROKEN'
   | 'BACKUP_CODE_USED'
+  | 'EMAIL_CHANGED'
   | 'FAILED_LOGIN_BURST'
   | 'MFA_DISABLED'
   | 'NEW_DEVICE_LOGIN'
@@ -571,6 +572,19 @@ export type LockedLoginMutation = { login:
     | { __typename: 'AuthPayload' }
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
     | { __typename: 'MfaChallenge' }
+   };
+
+export type RecoveryChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type RecoveryChangePasswordMutation = { changePassword:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'ChangePasswordSuccess' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
    };
 
 export type RolesSetMutationVariables = Exact<{
@@ -1370,6 +1384,17 @@ export const LockedLoginDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<LockedLoginMutation, LockedLoginMutationVariables>;
+export const RecoveryChangePasswordDocument = new TypedDocumentString(`
+    mutation RecoveryChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecoveryChangePasswordMutation, RecoveryChangePasswordMutationVariables>;
 export const RolesSetDocument = new TypedDocumentString(`
     mutation RolesSet($input: SetUserRolesInput!) {
   setUserRoles(input: $input) {

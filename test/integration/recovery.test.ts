@@ -75,6 +75,15 @@ const LockedLogin = graphql(`
   }
 `);
 
+const RecoveryChangePassword = graphql(`
+  mutation RecoveryChangePassword($input: ChangePasswordInput!) {
+    changePassword(input: $input) {
+      __typename
+      ... on Error { code message }
+    }
+  }
+`);
+
 const NEW_PASSWORD = 'quiet lantern orbit mosaic';
 const OTHER_PASSWORD = 'amber walrus pivot shelter';
 const MIN = 60;
@@ -376,6 +385,11 @@ describe('changeEmail', () => {
     const changed = await auditOf(user.user.id, 'EMAIL_CHANGED');
     expect(changed.map((r) => r.details)).toEqual([{ previousEmail: user.email, email: target }]);
     expect((await auditOf(user.user.id, 'EMAIL_CHANGE_REQUESTED')).map((r) => r.details)).toEqual([{ email: target }]);
+    // And an alert, without either address in it.
+    const alerts = await dbRows<{ type: string; severity: string; details: unknown }>(
+      sql`select type, severity, details from security_alerts where user_id = ${user.user.id} and type = 'EMAIL_CHANGED'`,
+    );
+    expect(alerts).toEqual([{ type: 'EMAIL_CHANGED', severity: 'MEDIUM', details: {} }]);
   });
 
   it('ends the links still out for the old address once the change is done', async () => {
@@ -395,6 +409,33 @@ describe('changeEmail', () => {
     expect((await reset(await resetToken(user.email, 2))).__typename).toBe('ResetPasswordSuccess');
     expect((await verify(change)).__typename).toBe('InvalidTokenError');
     expect(await login(user.email, NEW_PASSWORD)).toBe('AuthPayload');
+  });
+
+  it('is cancelled, with any reset link still out, by a password change', async () => {
+    const user = await signUp(app);
+    const target = uniqueEmail('pending');
+    await app.gql(ChangeEmail, { input: { newEmail: target } }, { token: user.accessToken });
+    const change = tokenIn(await nthMail(target, 1), '/verify-email');
+    const resetLink = await resetToken(user.email, 2);
+    const changed = await app.gql(RecoveryChangePassword, { input: { currentPassword: user.password, newPassword: OTHER_PASSWORD } }, { token: user.accessToken });
+    expect(changed.data.changePassword.__typename).toBe('ChangePasswordSuccess');
+    expect((await verify(change)).__typename).toBe('InvalidTokenError');
+    expect((await reset(resetLink)).__typename).toBe('InvalidTokenError');
+    expect(await login(user.email, OTHER_PASSWORD)).toBe('AuthPayload');
+  });
+
+  it('purges links a day after they were used or expired (the daily job), and no sooner', async () => {
+    const user = await signUp(app);
+    const token = await resetToken(user.email);
+    expect((await reset(token)).__typename).toBe('ResetPasswordSuccess');
+    const rows = () => dbRows<{ n: number }>(sql`select count(*)::int as n from email_tokens where user_id = ${user.user.id}`);
+    expect((await rows())[0]!.n).toBe(1);
+    app.clock.advance(23 * 3600);
+    await app.services.emailTokens.purge(app.clock.now());
+    expect((await rows())[0]!.n).toBe(1);
+    app.clock.advance(3600 + 1);
+    expect(await app.services.emailTokens.purge(app.clock.now())).toBeGreaterThanOrEqual(1);
+    expect((await rows())[0]!.n).toBe(0);
   });
 
   it('refuses an address that belongs to another account (EmailTakenError), mailing nobody', async () => {

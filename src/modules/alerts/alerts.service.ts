@@ -21,6 +21,7 @@ export const ALERT_TYPES = [
   'FAILED_LOGIN_BURST',
   'ACCOUNT_LOCKED',
   'ACCOUNT_UNLOCKED',
+  'EMAIL_CHANGED',
   'REFRESH_TOKEN_REUSE',
   'NEW_DEVICE_LOGIN',
   'MFA_DISABLED',
@@ -106,6 +107,9 @@ export function createAlertService(deps: {
         }
         case 'ACCOUNT_LOCKED':
           return store(tx, { ...base, type: 'ACCOUNT_LOCKED', severity: 'HIGH', message: e.details.scope === 'ip' ? 'Sign-in to an account was locked for one address after repeated failures.' : 'An account was locked after repeated failures.', details: { ...e.details } }, at);
+        case 'EMAIL_CHANGED':
+          // The address that receives reset links moved: a takeover often starts here.
+          return store(tx, { ...base, type: 'EMAIL_CHANGED', severity: 'MEDIUM', message: 'The e-mail address of an account was changed.', details: {} }, at);
         case 'ACCOUNT_UNLOCKED':
           return store(tx, { ...base, type: 'ACCOUNT_UNLOCKED', severity: 'MEDIUM', message: 'An administrator unlocked an account.', details: { ...e.details, unlockedBy: e.actorUserId } }, at);
         case 'REFRESH_TOKEN_REUSED':

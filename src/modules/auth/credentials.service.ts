@@ -13,6 +13,7 @@ import type { SessionService } from '../sessions/sessions.service';
 import type { UserService } from '../users/users.service';
 import type { AuthService } from './auth.service';
 import type { PasswordHasher } from './password';
+import type { EmailTokenService } from '../recovery/email-tokens.service';
 import type { PasswordPolicy } from './password-policy';
 import type { AuthPayload, ClientMeta, SessionIssuer } from './session-issuer';
 
@@ -31,6 +32,7 @@ export interface CredentialsService {
 
 export function createCredentialsService(deps: {
   clock: Clock;
+  emailTokens: Pick<EmailTokenService, 'revokeAll'>;
   users: UserService;
   sessions: SessionService;
   issuer: SessionIssuer;
@@ -88,7 +90,13 @@ export function createCredentialsService(deps: {
         userId: user.id,
         currentPassword: input.currentPassword,
       });
-      await users.setNewPassword(user.id, await hasher.hash(input.newPassword), { ...who, action: 'PASSWORD_CHANGED' });
+      // Links still out (a reset, an address change) may be an intruder's: they end with the old password.
+      await users.setNewPassword(
+        user.id,
+        await hasher.hash(input.newPassword),
+        { ...who, action: 'PASSWORD_CHANGED' },
+        { within: async (tx) => void (await deps.emailTokens.revokeAll(tx, user.id, ['password_reset', 'email_change'], clock.now())) },
+      );
       // Whoever knew the old password may hold other sessions or a trusted device: end them.
       const trustedDevicesRevoked = await trustedDevices.revokeAll(user.id, 'password_changed', who);
       await challenges.closeAll(user.id);

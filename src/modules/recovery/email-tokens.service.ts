@@ -13,7 +13,7 @@
  * - Purpose is checked in the query: a reset token does not verify an address, nor the reverse.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { addSeconds } from '../../lib/clock';
 import { randomToken, sha256 } from '../../lib/tokens';
@@ -35,6 +35,8 @@ export interface EmailTokenService {
    * for an address without an account, so that the work a request leaves behind is the same.
    */
   rehearse(tx: Tx, now: Date): Promise<void>;
+  /** Deletes tokens that expired or were used more than a day before `now`; returns how many. */
+  purge(now: Date): Promise<number>;
 }
 
 const PREFIX: Record<EmailTokenPurpose, string> = { password_reset: 'pr_', email_verification: 'ev_', email_change: 'ev_' };
@@ -58,6 +60,15 @@ export function createEmailTokenService(deps: { db: Db; ttl: Record<EmailTokenPu
 
   return {
     revokeAll,
+
+    async purge(now) {
+      const before = addSeconds(now, -86400);
+      const gone = await deps.db
+        .delete(emailTokens)
+        .where(or(lt(emailTokens.expiresAt, before), lt(emailTokens.usedAt, before)))
+        .returning({ id: emailTokens.id });
+      return gone.length;
+    },
 
     async rehearse(tx, now) {
       const nobody = randomUUID();
