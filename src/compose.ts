@@ -49,7 +49,10 @@ export async function compose(config: Config, overrides: { clock?: Clock; withou
       .catch((error: unknown) => deps.logger.error({ err: error }, 'audit retention purge failed'))
       .then(() => services.emailTokens.purge(deps.clock.now()))
       .then((n) => n > 0 && deps.logger.info({ deleted: n }, 'spent and expired e-mail links purged'))
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'e-mail link purge failed'));
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'e-mail link purge failed'))
+      .then(() => services.lockout.purge())
+      .then((n) => n > 0 && deps.logger.info({ deleted: n }, 'forgotten sign-in failure counts purged'))
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'sign-in failure purge failed'));
   return {
     config,
     deps,

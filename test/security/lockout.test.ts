@@ -341,6 +341,19 @@ describe('durable record', () => {
     expect(after).toEqual([]);
   });
 
+  it('purges counts LOCKOUT_MEMORY (30 days) after their last failure, in the daily job', async () => {
+    const user = await signUp(app);
+    for (let i = 0; i < 2; i++) await attempt(user.email, address());
+    const rows = () => app.deps.database.db.select().from(loginFailures).where(eq(loginFailures.subject, lockoutSubject(user.email)));
+    expect(await rows()).toHaveLength(3); // the account and two addresses
+    app.clock.advance(30 * DAY);
+    await app.services.lockout.purge();
+    expect(await rows()).toHaveLength(3);
+    app.clock.advance(1);
+    expect(await app.services.lockout.purge()).toBeGreaterThanOrEqual(3);
+    expect(await rows()).toEqual([]);
+  });
+
   it('survives a restart of the app (a second instance on the same backing sees the lock)', async () => {
     const user = await signUp(app);
     const ip = address();

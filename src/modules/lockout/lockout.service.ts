@@ -13,7 +13,7 @@
  * Redis holds the live counts (one round trip to read, one atomic script to count); every
  * failure is also written to PostgreSQL, which is reloaded when Redis comes back empty.
  */
-import { and, eq, inArray, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { LockoutPolicy } from '../../config';
 import type { Db } from '../../db/client';
 import type { Clock } from '../../lib/clock';
@@ -57,6 +57,8 @@ export interface LockoutService {
    * this address's lock, that lock stays for everyone else at the address (`keepAddress`).
    */
   succeed(status: LockoutStatus, opts?: { keepAddress?: boolean }): Promise<void>;
+  /** Deletes durable counts forgotten by now (LOCKOUT_MEMORY after their last failure); returns how many. */
+  purge(): Promise<number>;
   /** Admin: forget every count of this account (all addresses). Returns whether it was locked. */
   unlock(user: { id: string; email: string }, meta: AuditMeta): Promise<boolean>;
   /**
@@ -101,11 +103,18 @@ export function createLockoutService(deps: {
     }
   }
 
-  async function hydrate(now: number) {
+  /** Counts idle for longer than the memory, except an account-wide count at the permanent level. */
+  async function purgeForgotten(now: number) {
     const since = new Date(now - memoryMs);
-    await db
+    const gone = await db
       .delete(loginFailures)
-      .where(and(lte(loginFailures.lastFailedAt, since), or(ne(loginFailures.ipGroup, ''), lt(loginFailures.failures, policy.maxFailures))));
+      .where(and(lt(loginFailures.lastFailedAt, since), or(ne(loginFailures.ipGroup, ''), lt(loginFailures.failures, policy.maxFailures))))
+      .returning({ subject: loginFailures.subject });
+    return gone.length;
+  }
+
+  async function hydrate(now: number) {
+    await purgeForgotten(now);
     const rows = await db.select().from(loginFailures);
     await store.hydrate(
       rows.map((r) => ({ subject: r.subject, group: r.ipGroup, failures: r.failures, lastFailedAt: r.lastFailedAt.getTime() })),
@@ -135,6 +144,8 @@ export function createLockoutService(deps: {
       }
       return statusOf(subject, group, read, now);
     },
+
+    purge: () => purgeForgotten(clock.now().getTime()),
 
     blocking(status, trustedDevice) {
       return status.account ?? (trustedDevice ? undefined : status.ip);
