@@ -248,11 +248,14 @@ describe('configuration and the printed schema', () => {
 });
 
 describe('the in-process store (no REDIS_URL)', () => {
-  it('records at most max calls however many arrive at once', async () => {
+  it('records at most max calls however many arrive at once, and frees places as calls leave the window', async () => {
     const backend = memoryRateLimitBackend();
-    const seen = await Promise.all(Array.from({ length: 50 }, () => backend.hit('k', 1_000, 60_000, 10)));
-    expect(seen.filter((s) => s.length < 10)).toHaveLength(10);
-    expect((await backend.hit('k', 61_000, 60_000, 10)).length).toBe(0);
+    const hits = await Promise.all(Array.from({ length: 50 }, (_, i) => backend.hit('k', 1_000 + i, 60_000, 10)));
+    expect(hits.filter((h) => h.allowed).map((h) => h.count)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(hits.filter((h) => !h.allowed).every((h) => h.count === 10 && h.oldest === 1_000)).toBe(true);
+    // The first call leaves the window at 61,000: one place frees up, and only one.
+    expect(await backend.hit('k', 61_000, 60_000, 10)).toEqual({ count: 9, allowed: true, oldest: undefined });
+    expect(await backend.hit('k', 61_000, 60_000, 10)).toEqual({ count: 10, allowed: false, oldest: 1_001 });
   });
 
   it('limits an app without Redis too', async () => {

@@ -70,7 +70,7 @@ export function createRateLimitService(deps: {
     effective,
     async enforce(rules, { args, ip, info }) {
       for (const rule of rules) {
-        const { max, windowSeconds } = effective(rule);
+        const { windowSeconds } = effective(rule);
         const { store, limit } = limiterFor(rule);
         const identityArgs = rule.identityArgs ?? [];
         const keyArgs = normalizeIdentityArgs(args, identityArgs);
@@ -79,7 +79,8 @@ export function createRateLimitService(deps: {
         try {
           refused = await limit(
             { parent: undefined, args: keyArgs, context: { identity }, info },
-            { max, window: String(windowSeconds * 1000), identityArgs },
+            // max 1: the store answers with the atomic verdict (see AtomicRateLimitStore).
+            { max: 1, window: String(windowSeconds * 1000), identityArgs },
           );
         } catch (error) {
           deps.logger.error({ err: (error as Error).message, rule: rule.rule }, 'rate-limit store unreachable: refusing');
