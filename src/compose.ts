@@ -42,17 +42,19 @@ export async function compose(config: Config, overrides: { clock?: Clock; withou
     readiness: { database: () => deps.database.ping(), ...(deps.redis ? { redis: () => deps.kv.ping() } : {}) },
   });
   let retention: NodeJS.Timeout | undefined;
-  const purge = () =>
-    services.audit
-      .purge()
-      .then((n) => n > 0 && deps.logger.info({ deleted: n, retentionDays: config.auditRetentionDays }, 'audit retention purge'))
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'audit retention purge failed'))
-      .then(() => services.emailTokens.purge(deps.clock.now()))
-      .then((n) => n > 0 && deps.logger.info({ deleted: n }, 'spent and expired e-mail links purged'))
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'e-mail link purge failed'))
-      .then(() => services.lockout.purge())
-      .then((n) => n > 0 && deps.logger.info({ deleted: n }, 'forgotten sign-in failure counts purged'))
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'sign-in failure purge failed'));
+  // The daily clean-up, one after the other; one failing does not stop the next.
+  const purges: [string, () => Promise<number>][] = [
+    ['audit retention purge', () => services.audit.purge()],
+    ['spent and expired e-mail links purge', () => services.emailTokens.purge(deps.clock.now())],
+    ['forgotten sign-in failure counts purge', () => services.lockout.purge()],
+  ];
+  const purge = async () => {
+    for (const [name, run] of purges) {
+      await run()
+        .then((deleted) => deleted > 0 && deps.logger.info({ deleted }, name))
+        .catch((error: unknown) => deps.logger.error({ err: error }, `${name} failed`));
+    }
+  };
   return {
     config,
     deps,

@@ -115,13 +115,15 @@ export function createAuthService(deps: {
       let found: UserRow | undefined;
       let user: UserRow;
       let bypassed = false;
+      // Checked at most once (one query), whether the address lock or the MFA step asks first.
+      let trustedCheck: Promise<boolean> | undefined;
+      const trusted = (u: UserRow) => (trustedCheck ??= input.trustedDeviceToken ? trustedDevices.check(u.id, input.trustedDeviceToken) : Promise.resolve(false));
       try {
         if (malformed) throw new InvalidCredentialsError();
         found = await users.findByEmail(email);
-        const trusted = async () => Boolean(found && input.trustedDeviceToken && (await trustedDevices.check(found.id, input.trustedDeviceToken)));
         // A stranger's failures from this address do not shut out the owner's trusted device.
-        bypassed = Boolean(lock?.ip && !lock.account && (await trusted()));
-        const blocked = lock && (lock.account ?? (bypassed ? undefined : lock.ip));
+        bypassed = Boolean(lock?.ip && !lock.account && found && (await trusted(found)));
+        const blocked = lock && lockout.blocking(lock, bypassed);
         if (blocked) {
           // The same work and the same answer whether or not the password is right.
           await checkPassword(found, input.password).catch(() => undefined);
@@ -150,7 +152,7 @@ export function createAuthService(deps: {
       }
       const mfaOn = await mfa.isEnabled(user.id);
       // A device that passed MFA before and was trusted then: the password is enough.
-      const trustedDevice = mfaOn && Boolean(input.trustedDeviceToken && (await trustedDevices.check(user.id, input.trustedDeviceToken)));
+      const trustedDevice = mfaOn && (await trusted(user));
       if (mfaOn && !trustedDevice) {
         // Not a success yet: the failure counts stay until the second factor is right too.
         const challenge = await challenges.create(user.id);

@@ -15,7 +15,7 @@
  */
 import { and, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { LockoutPolicy } from '../../config';
-import type { Db } from '../../db/client';
+import type { Db, Tx } from '../../db/client';
 import type { Clock } from '../../lib/clock';
 import { ipGroup } from '../../lib/ip';
 import { sha256 } from '../../lib/tokens';
@@ -128,6 +128,13 @@ export function createLockoutService(deps: {
   const wasLocking = (r: { ipGroup: string; failures: number; lastFailedAt: Date }, now: number) =>
     lockOf({ failures: r.failures, lastFailedAt: r.lastFailedAt.getTime() }, r.ipGroup === '' ? 'account' : 'ip', now) !== undefined;
 
+  /** Every count of the e-mail, live and durable; returns the durable rows it removed. */
+  async function forget(executor: Db | Tx, email: string) {
+    const subject = lockoutSubject(email);
+    await guarded('clear', () => store.clear(subject));
+    return executor.delete(loginFailures).where(eq(loginFailures.subject, subject)).returning();
+  }
+
   function statusOf(subject: string, group: string, counts: SubjectCounts, now: number): LockoutStatus {
     return { subject, group, counts, account: lockOf(counts.account, 'account', now), ip: lockOf(counts.ip, 'ip', now) };
   }
@@ -189,19 +196,15 @@ export function createLockoutService(deps: {
     },
 
     async clear(user) {
-      const subject = lockoutSubject(user.email);
       const now = clock.now().getTime();
-      await guarded('clear', () => store.clear(subject));
-      const removed = await db.delete(loginFailures).where(eq(loginFailures.subject, subject)).returning();
+      const removed = await forget(db, user.email);
       return removed.some((r) => wasLocking(r, now));
     },
 
     async unlock(user, meta) {
-      const subject = lockoutSubject(user.email);
       const now = clock.now().getTime();
-      await guarded('clear', () => store.clear(subject));
       return db.transaction(async (tx) => {
-        const removed = await tx.delete(loginFailures).where(eq(loginFailures.subject, subject)).returning();
+        const removed = await forget(tx, user.email);
         const locked = removed.some((r) => wasLocking(r, now));
         await audit.record(tx, {
           ...meta,
