@@ -11,8 +11,9 @@ export default async function setup() {
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
     await admin`select pg_advisory_lock(${TEMPLATE_LOCK_ID})`;
-    // Templates of earlier migration states are of no further use on this machine.
-    for (const { datname } of await admin<{ datname: string }[]>`select datname from pg_database where datname ~ '^idp_tmpl_[0-9a-f]{12}$' and datname <> ${name}`) {
+    // Templates of earlier migration states are of no further use on CI's machine. Elsewhere a
+    // second checkout (another branch, other migrations) may be using one right now: keep them.
+    if (process.env.CI) for (const { datname } of await admin<{ datname: string }[]>`select datname from pg_database where datname ~ '^idp_tmpl_[0-9a-f]{12}$' and datname <> ${name}`) {
       await admin.unsafe(`drop database if exists "${datname}"`).catch(() => {});
     }
     const [exists] = await admin`select 1 from pg_database where datname = ${name}`;

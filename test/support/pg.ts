@@ -8,7 +8,8 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { migrationsFolder } from '../../src/db/client';
 
-export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// The `postgres` maintenance database every stock installation has: the suite creates the rest.
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function templateName(): string {
   const hash = createHash('sha256');
