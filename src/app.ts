@@ -6,12 +6,14 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError as yogaMaskError, type YogaServerInstance } from 'graphql-yoga';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { schema } from './graphql/schema';
 import { armorPlugins } from './graphql/armor';
 import { useBodyLimit } from './http/use-body-limit';
+import { useCors } from './http/use-cors';
+import { useJsonRequests } from './http/use-json-requests';
+import { useMetrics } from './http/use-metrics';
 import { requestIdOf, useRequestLog } from './http/use-request-id';
 import { useRoutes } from './http/use-routes';
 import { useOncePerDocument } from './graphql/use-once-per-document';
@@ -46,6 +48,10 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
     landingPage: false,
     graphiql: config.nodeEnv === 'development',
     batching: false,
+    // Our own allow-list (src/http/use-cors.ts) instead of yoga's reflect-every-origin default.
+    cors: false,
+    // No file uploads, and a multipart body is a "simple" request any page can send.
+    multipart: false,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
@@ -91,22 +97,15 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
     },
     plugins: [
       useRequestLog(logger),
+      useCors(config.corsOrigins),
+      useMetrics({ metrics, schema, token: config.metricsToken, production: config.nodeEnv === 'production' }),
       useCookies(),
-      useRoutes({ jwks: () => services.keys.jwks(), readiness }),
+      useRoutes({ jwks: () => services.keys.jwks(), readiness, issuer: config.publicUrl }),
+      useJsonRequests(),
       useBodyLimit(config.limits.maxBodyBytes),
       ...armorPlugins({ limits: config.limits, fieldSuggestions: config.fieldSuggestions }),
       useOncePerDocument(),
       useAuditExport(services, logger),
-      usePrometheus({
-        registry: metrics.registry,
-        endpoint: '/metrics',
-        metrics: {
-          graphql_envelop_request: true,
-          graphql_envelop_request_duration: true,
-          graphql_envelop_error_result: true,
-          graphql_yoga_http_duration: true,
-        },
-      }),
       ...(config.introspection ? [] : [disableIntrospection()]),
     ],
   });

@@ -85,6 +85,10 @@ export interface Config {
   /** seconds: how recent an authentication sensitive mutations require */
   reauthWindow: number;
   alerts: { failedLoginsPerAccount: number; failedLoginsPerIp: number; window: number };
+  /** Origins (scheme://host[:port]) that may call the API from a browser, with credentials. Empty: none. */
+  corsOrigins: string[];
+  /** `/metrics` requires `Authorization: Bearer <token>` when set; without it, not served in production. */
+  metricsToken: string | undefined;
   introspection: boolean;
   /** "Did you mean …" suggestions in validation errors (off in production). */
   fieldSuggestions: boolean;
@@ -276,6 +280,38 @@ export function parseConfig(env: Env): Config {
     return { levels, accountFrom: int('LOCKOUT_ACCOUNT_FROM', 10, 1, 1_000_000), maxFailures, memory };
   }
 
+  function corsOrigins(): string[] {
+    const raw = str('CORS_ORIGINS');
+    if (raw === undefined) return [];
+    const origins: string[] = [];
+    for (const part of raw.split(',')) {
+      const entry = part.trim();
+      if (entry === '') continue;
+      // An origin exactly as a browser sends it: no wildcard (it cannot go with credentials),
+      // no "null" (sandboxed frames and file: pages of any site send it), no path.
+      let u: URL | undefined;
+      try {
+        u = new URL(entry);
+      } catch {
+        u = undefined;
+      }
+      if (!u || !['http:', 'https:'].includes(u.protocol) || u.pathname !== '/' || u.search || u.hash || u.username || u.password) {
+        problems.push(`CORS_ORIGINS: expected origins such as https://app.example.com (scheme, host, optional port; no path, no "*"), got "${entry}"`);
+        continue;
+      }
+      origins.push(u.origin);
+    }
+    return [...new Set(origins)];
+  }
+
+  function metricsToken(): string | undefined {
+    const raw = str('METRICS_TOKEN');
+    if (raw !== undefined && (raw.length < 16 || /[\s\p{Cc}]/u.test(raw))) {
+      problems.push('METRICS_TOKEN: expected at least 16 characters without spaces (e.g. `openssl rand -hex 32`)');
+    }
+    return raw;
+  }
+
   function mailFrom(): string {
     const raw = str('MAIL_FROM');
     if (raw === undefined) return `no-reply@${URL.canParse(publicUrl) ? new URL(publicUrl).hostname : 'localhost'}`;
@@ -344,6 +380,8 @@ export function parseConfig(env: Env): Config {
       failedLoginsPerIp: int('ALERT_FAILED_LOGINS_PER_IP', 20, 1, 100000),
       window: duration('ALERT_FAILED_LOGIN_WINDOW', '15m', 10),
     },
+    corsOrigins: corsOrigins(),
+    metricsToken: metricsToken(),
     introspection: bool('GRAPHQL_INTROSPECTION', !production),
     fieldSuggestions: bool('GRAPHQL_FIELD_SUGGESTIONS', !production),
     logLevel: str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),

@@ -2,11 +2,11 @@
  * The node HTTP server around the yoga app, with graphql-transport-ws on the same port and a
  * graceful close: stop accepting, let in-flight requests finish (bounded), then close sockets.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, ServerResponse, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { ExecutionArgs } from 'graphql';
+import type { ExecutionArgs, GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { App } from './app';
 
 export interface RunningServer {
@@ -18,8 +18,31 @@ export interface RunningServer {
 /** GRAPHQL_MAX_BODY_BYTES's default; pass `config.limits.maxBodyBytes` to follow the setting. */
 const DEFAULT_MAX_MESSAGE_BYTES = 100 * 1024;
 
+/**
+ * The fetch Responses we hand node carry an empty statusText unless their maker set one, and
+ * node then writes a status line without a reason phrase (`HTTP/1.1 200 `), which some clients
+ * and proxies treat as malformed. Every response gets the standard phrase instead.
+ */
+class ReasonPhraseResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  override writeHead(statusCode: number, reason?: unknown, headers?: unknown): this {
+    const phrase = reason === '' ? (STATUS_CODES[statusCode] ?? 'Unknown') : reason;
+    return super.writeHead(statusCode, phrase as string, headers as never);
+  }
+}
+
+/**
+ * Yoga drops `extensions.http` (the status and headers an error asks of the HTTP response) from
+ * HTTP bodies; WebSocket messages have no HTTP response, and must not show it either.
+ */
+function withoutHttp(error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError {
+  const formatted = 'toJSON' in error && typeof error.toJSON === 'function' ? error.toJSON() : (error as GraphQLFormattedError);
+  if (!formatted.extensions || !('http' in formatted.extensions)) return formatted;
+  const { http: _http, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
+}
+
 export async function startServer(app: App, opts: { host: string; port: number; maxMessageBytes?: number }): Promise<RunningServer> {
-  const server = createServer(app);
+  const server = createServer({ ServerResponse: ReasonPhraseResponse }, app as never) as Server;
   // Responses under way, so a close can tell them to end their connection instead of idling on.
   const inFlight = new Set<ServerResponse>();
   let closing = false;
@@ -61,6 +84,8 @@ export async function startServer(app: App, opts: { host: string; port: number; 
         const errors = validate(args.schema, args.document);
         return errors.length > 0 ? errors : args;
       },
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.length ? { ...result, errors: result.errors.map(withoutHttp) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => errors.map(withoutHttp),
     },
     wss,
   );

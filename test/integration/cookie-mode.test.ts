@@ -8,6 +8,8 @@ import { startTestApp, type TestApp } from '../support/app';
 import { Login, Logout, Me, Rotate } from '../support/operations';
 import { signUp } from '../support/users';
 
+const COOKIE = '__Secure-refresh_token';
+
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
@@ -15,8 +17,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const cookieOf = (headers: Headers) => {
-  const raw = headers.getSetCookie().find((c) => c.startsWith('refresh_token='));
-  return raw ? { raw, value: raw.split(';')[0]!.slice('refresh_token='.length) } : undefined;
+  const raw = headers.getSetCookie().find((c) => c.startsWith(`${COOKIE}=`));
+  return raw ? { raw, value: raw.split(';')[0]!.slice(`${COOKIE}=`.length) } : undefined;
 };
 
 async function cookieLogin() {
@@ -28,7 +30,7 @@ async function cookieLogin() {
 }
 
 describe('cookie mode', () => {
-  it('puts the refresh token in an HttpOnly, Secure, SameSite=Strict cookie on /graphql and not in the body', async () => {
+  it('puts the refresh token in an HttpOnly, Secure, SameSite=Strict __Secure- cookie on /graphql and not in the body', async () => {
     const { payload, cookie } = await cookieLogin();
     expect(payload.refreshToken).toBeNull();
     expect(cookie.value).toMatch(/^rt_/);
@@ -41,17 +43,17 @@ describe('cookie mode', () => {
 
   it('refuses a cookie-only refresh without the x-graphql-csrf header and spends nothing', async () => {
     const { cookie } = await cookieLogin();
-    const res = await app.gql(Rotate, {}, { headers: { cookie: `refresh_token=${cookie.value}` } });
+    const res = await app.gql(Rotate, {}, { headers: { cookie: `${COOKIE}=${cookie.value}` } });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'CSRF_HEADER_MISSING' });
     expect(res.data?.rotateRefresh ?? null).toBeNull();
     // Not spent: the same cookie still rotates once the header is there.
-    const ok = await app.gql(Rotate, {}, { headers: { cookie: `refresh_token=${cookie.value}`, 'x-graphql-csrf': '1' } });
+    const ok = await app.gql(Rotate, {}, { headers: { cookie: `${COOKIE}=${cookie.value}`, 'x-graphql-csrf': '1' } });
     expect(ok.data.rotateRefresh.__typename).toBe('AuthPayload');
   });
 
   it('rotates from the cookie with the header, answering with a new cookie and no token in the body', async () => {
     const { cookie } = await cookieLogin();
-    const res = await app.gql(Rotate, {}, { headers: { cookie: `refresh_token=${cookie.value}`, 'x-graphql-csrf': '1' } });
+    const res = await app.gql(Rotate, {}, { headers: { cookie: `${COOKIE}=${cookie.value}`, 'x-graphql-csrf': '1' } });
     const next = cookieOf(res.headers);
     expect(res.data.rotateRefresh).toMatchObject({ __typename: 'AuthPayload', refreshToken: null });
     expect(next?.value).toMatch(/^rt_/);
@@ -62,11 +64,11 @@ describe('cookie mode', () => {
 
   it('clears the cookie when a spent cookie token is replayed, and revokes the session', async () => {
     const { cookie, payload } = await cookieLogin();
-    await app.gql(Rotate, {}, { headers: { cookie: `refresh_token=${cookie.value}`, 'x-graphql-csrf': '1' } });
-    const replay = await app.gql(Rotate, {}, { headers: { cookie: `refresh_token=${cookie.value}`, 'x-graphql-csrf': '1' } });
+    await app.gql(Rotate, {}, { headers: { cookie: `${COOKIE}=${cookie.value}`, 'x-graphql-csrf': '1' } });
+    const replay = await app.gql(Rotate, {}, { headers: { cookie: `${COOKIE}=${cookie.value}`, 'x-graphql-csrf': '1' } });
     expect(replay.data.rotateRefresh).toMatchObject({ __typename: 'RefreshTokenReusedError' });
-    const cleared = replay.headers.getSetCookie().find((c) => c.startsWith('refresh_token='));
-    expect(cleared).toMatch(/refresh_token=;|Max-Age=0|Expires=Thu, 01 Jan 1970/i);
+    const cleared = replay.headers.getSetCookie().find((c) => c.startsWith(`${COOKIE}=`));
+    expect(cleared).toMatch(/__Secure-refresh_token=;|Max-Age=0|Expires=Thu, 01 Jan 1970/i);
     expect((await app.gql(Me, undefined, { token: payload.accessToken })).errors?.[0]?.extensions?.reason).toBe('SESSION_REVOKED');
   });
 
@@ -83,8 +85,8 @@ describe('cookie mode', () => {
 
   it('logout clears the cookie', async () => {
     const { cookie, payload } = await cookieLogin();
-    const res = await app.gql(Logout, undefined, { token: payload.accessToken, headers: { cookie: `refresh_token=${cookie.value}` } });
+    const res = await app.gql(Logout, undefined, { token: payload.accessToken, headers: { cookie: `${COOKIE}=${cookie.value}` } });
     expect(res.data.logout).toBe(true);
-    expect(res.headers.getSetCookie().find((c) => c.startsWith('refresh_token='))).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970|refresh_token=;/i);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith(`${COOKIE}=`))).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970|__Secure-refresh_token=;/i);
   });
 });

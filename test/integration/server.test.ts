@@ -102,21 +102,24 @@ describe('health and readiness', () => {
 });
 
 describe('metrics', () => {
-  it('GET /metrics is Prometheus text with graphql_envelop_request counted per operation name', async () => {
+  it('GET /metrics is Prometheus text with graphql_operations_total counted per root field (not per client-chosen name)', async () => {
+    const before = await (await get('/metrics')).text();
     const operationName = 'ServerMetricsProbe';
     const ran = await fetch(new URL('/graphql', app.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `query ${operationName} { __typename }`, operationName }),
+      body: JSON.stringify({ query: `query ${operationName} { passwordPolicy { minLength } }`, operationName }),
     });
     expect(ran.status).toBe(200);
     const res = await get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toMatch(/^# HELP graphql_envelop_request /m);
-    expect(text).toMatch(/^# TYPE graphql_envelop_request counter$/m);
-    expect(sample(text, 'graphql_envelop_request', { operationName, operationType: 'query' })).toBe(1);
+    expect(text).toMatch(/^# HELP graphql_operations_total /m);
+    expect(text).toMatch(/^# TYPE graphql_operations_total counter$/m);
+    const labels = { operation: 'passwordPolicy', type: 'query' };
+    expect(sample(text, 'graphql_operations_total', labels) - sample(before, 'graphql_operations_total', labels)).toBe(1);
+    expect(text).not.toContain(operationName);
   });
 
   it('counts password logins as auth_login_total{outcome="succeeded"} and {outcome="invalid_credentials"}', async () => {

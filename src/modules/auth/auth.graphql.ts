@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { BadInputError } from '../../lib/bad-input';
 import { auditMeta, type Context } from '../../context';
 import { builder } from '../../graphql/builder';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
@@ -15,8 +16,12 @@ import { rateLimit } from '../ratelimit/rate-limit.directive';
  * Cookie mode: the refresh token travels only in an HttpOnly; Secure; SameSite=Strict cookie
  * scoped to /graphql, out of reach of page scripts. A request that relies on the cookie must
  * also carry the `x-graphql-csrf` header, which a cross-site form or image cannot add.
+ * The `__Secure-` prefix makes browsers refuse the name from a plain-http page or without
+ * Secure, so a network attacker cannot plant a cookie of that name. A token read from the cookie
+ * is never put in a body: a page that can make the request (a same-site sibling) must not be
+ * able to read the token out.
  */
-export const REFRESH_COOKIE = 'refresh_token';
+export const REFRESH_COOKIE = '__Secure-refresh_token';
 export const CSRF_HEADER = 'x-graphql-csrf';
 const COOKIE_PATH = '/graphql';
 
@@ -101,7 +106,11 @@ const LoginInput = builder.inputType('LoginInput', {
 const RotateRefreshInput = builder.inputType('RotateRefreshInput', {
   fields: (t) => ({
     refreshToken: t.string({ required: false, description: 'Omit in cookie mode (then the `x-graphql-csrf` header is required).' }),
-    useCookies: t.boolean({ required: false }),
+    useCookies: t.boolean({
+      required: false,
+      description:
+        'Answer in cookie mode (the new refresh token in the cookie, null in the body). Defaults to true when the token comes from the cookie; `false` with a token from the cookie is refused (BAD_USER_INPUT, nothing spent): a token read from the cookie is never returned in a body.',
+    }),
   }),
 });
 
@@ -170,13 +179,16 @@ builder.mutationFields((t) => ({
               extensions: { code: 'FORBIDDEN', reason: 'CSRF_HEADER_MISSING' },
             });
           }
+          if (input?.useCookies === false) {
+            throw new BadInputError('A refresh token read from the cookie is answered only with a cookie: omit useCookies or set it to true.', 'input.useCookies');
+          }
           token = cookie.value;
           fromCookie = true;
         }
       }
       const result = await expected([InvalidRefreshTokenError, RefreshTokenReusedError], async () => {
         if (!token) throw new InvalidRefreshTokenError();
-        return deliverRefresh(ctx, await ctx.services.auth.refresh(token, meta(ctx)), input?.useCookies ?? fromCookie);
+        return deliverRefresh(ctx, await ctx.services.auth.refresh(token, meta(ctx)), fromCookie || (input?.useCookies ?? false));
       });
       if (fromCookie && !('accessToken' in result)) await clearRefreshCookie(ctx);
       return result;

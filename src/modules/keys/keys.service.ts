@@ -3,10 +3,10 @@
  * its private half sealed with ENCRYPTION_KEY (the kid bound in as associated data), so every
  * instance signs with the same key and a database dump alone cannot mint tokens.
  *
- * Rotation (`npm run keys:rotate`) publishes a new key at once but lets it sign only after
- * ACTIVATION_DELAY, by which time every instance has reloaded the set (they do so every minute)
- * and so accepts its tokens: publish first, sign later, and no instance ever sees a kid it does
- * not know. The old key signs until then and stays in the JWKS until every token it signed has
+ * Rotation (`npm run keys:rotate`) stores a new key at once, which every instance loads and
+ * publishes within a minute, but lets it sign only after ACTIVATION_DELAY, by which time every
+ * instance has reloaded the set and every JWKS cache (JWKS_MAX_AGE) has expired: publish first,
+ * sign later, and no instance or resource server ever sees a kid it does not know. The old key signs until then and stays in the JWKS until every token it signed has
  * expired (verifyUntil). An unknown kid also triggers a reload, throttled in clock time, so
  * random kids cannot turn token checks into database queries.
  */
@@ -20,10 +20,18 @@ import type { AuditService } from '../audit/audit.service';
 import { signingKeys } from './keys.table';
 
 export const ACCESS_TOKEN_ALG = 'EdDSA';
-const RELOAD_INTERVAL_MS = 60_000;
+/** How often every instance reloads the key set: a rotation reaches all of them within this. */
+export const RELOAD_INTERVAL_SECONDS = 60;
+const RELOAD_INTERVAL_MS = RELOAD_INTERVAL_SECONDS * 1000;
 const UNKNOWN_KID_RELOAD_COOLDOWN_MS = 10_000;
 /** Two reload intervals: every running instance has loaded a new key before it signs. */
-export const ACTIVATION_DELAY_SECONDS = (2 * RELOAD_INTERVAL_MS) / 1000;
+export const ACTIVATION_DELAY_SECONDS = 2 * RELOAD_INTERVAL_SECONDS;
+/**
+ * How long a resource server may cache the JWKS. An instance may still serve the old set for up
+ * to one reload interval after a rotation, and a cache keeps that copy for max-age more: the sum
+ * must not exceed the activation delay, or a resource server would meet a kid it cannot know.
+ */
+export const JWKS_MAX_AGE_SECONDS = ACTIVATION_DELAY_SECONDS - RELOAD_INTERVAL_SECONDS;
 
 interface LoadedKey {
   kid: string;
