@@ -287,8 +287,8 @@ export function parseConfig(env: Env): Config {
     for (const part of raw.split(',')) {
       const entry = part.trim();
       if (entry === '') continue;
-      // An origin exactly as a browser sends it: no wildcard (it cannot go with credentials),
-      // no "null" (sandboxed frames and file: pages of any site send it), no path.
+      // Origins only, kept as browsers send them (lower case, no default port): no wildcard (it
+      // cannot go with credentials), no "null" (sandboxed frames of any site send it), no path.
       let u: URL | undefined;
       try {
         u = new URL(entry);

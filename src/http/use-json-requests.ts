@@ -18,12 +18,15 @@ const BODY = JSON.stringify({
   ],
 });
 
-/** `application/json`, optionally with `charset=utf-8` (RFC 8259: JSON between systems is UTF-8); nothing else. */
+/**
+ * `application/json` as every client writes it (yoga's JSON parser matches exactly that),
+ * optionally with `charset=utf-8` (RFC 8259: JSON between systems is UTF-8); nothing else, not
+ * even a list that starts with it.
+ */
 export function isJsonContentType(value: string | null): boolean {
   if (value === null) return false;
   const semicolon = value.indexOf(';');
-  const essence = (semicolon < 0 ? value : value.slice(0, semicolon)).trim().toLowerCase();
-  if (essence !== 'application/json') return false;
+  if ((semicolon < 0 ? value : value.slice(0, semicolon)) !== 'application/json') return false;
   return semicolon < 0 || /^\s*(charset\s*=\s*(utf-8|"utf-8")\s*)?;?\s*$/i.test(value.slice(semicolon + 1));
 }
 

@@ -170,6 +170,7 @@ export type RotateApiKeyInput = {
 export type RotateRefreshInput = {
   /** Omit in cookie mode (then the `x-graphql-csrf` header is required). */
   refreshToken?: string | null | undefined;
+  /** Answer in cookie mode (the new refresh token in the cookie, null in the body). Defaults to true when the token comes from the cookie; `false` with a token from the cookie is refused (BAD_USER_INPUT, nothing spent): a token read from the cookie is never returned in a body. */
   useCookies?: boolean | null | undefined;
 };
 

@@ -77,6 +77,9 @@ describe('access tokens', () => {
     const { stdout } = await run('npx', ['tsx', 'src/scripts/keys-rotate.ts'], { env: { ...process.env, ...envOf(app) }, timeout: 60_000 });
     const newKid = /new signing key (\S+):/.exec(stdout)?.[1];
     expect(newKid).toBeTruthy();
+    // It says when running instances pick the key up (their next reload), not "now".
+    expect(stdout).not.toMatch(/published in the JWKS now/);
+    expect(stdout).toMatch(/running instances publish it in their JWKS within 60 s/);
 
     // Every instance reloads the key set at least once a minute (this one does so now).
     await app.services.keys.reload();

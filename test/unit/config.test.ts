@@ -221,3 +221,27 @@ describe('a PUBLIC_URL that is not a URL', () => {
     expect((caught as ConfigError).problems).toContain('PUBLIC_URL: not a valid URL');
   });
 });
+
+describe('CORS_ORIGINS and METRICS_TOKEN', () => {
+  it('default to no cross-origin access and no metrics token', () => {
+    expect(parseConfig({})).toMatchObject({ corsOrigins: [], metricsToken: undefined });
+  });
+
+  it('reads CORS_ORIGINS as a comma-separated list of origins, normalised as browsers send them', () => {
+    const c = parseConfig({ CORS_ORIGINS: ' https://App.Example.com/ ,http://localhost:5173,https://app.example.com:443, ' });
+    expect(c.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+  });
+
+  it('refuses a wildcard, "null", paths, other schemes and credentials in CORS_ORIGINS', () => {
+    for (const bad of ['*', 'null', 'https://app.example.com/path', 'ftp://app.example.com', 'https://user:pw@app.example.com', 'app.example.com', 'https://a.example.com?x=1']) {
+      expect(problemsOf({ CORS_ORIGINS: `https://ok.example.com,${bad}` }).problems, bad).toEqual([expect.stringMatching(/^CORS_ORIGINS: .*got "/)]);
+    }
+  });
+
+  it('takes METRICS_TOKEN as given, refusing a short one without echoing it', () => {
+    expect(parseConfig({ METRICS_TOKEN: 'a'.repeat(32) }).metricsToken).toBe('a'.repeat(32));
+    const error = problemsOf({ METRICS_TOKEN: 'short-secret' });
+    expect(error.problems).toEqual([expect.stringMatching(/^METRICS_TOKEN: /)]);
+    expect(error.message).not.toContain('short-secret');
+  });
+});
