@@ -97,8 +97,8 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
     },
     plugins: [
       useRequestLog(logger),
-      useCors(config.corsOrigins),
       useMetrics({ metrics, schema, token: config.metricsToken, production: config.nodeEnv === 'production' }),
+      useCors(config.corsOrigins),
       useCookies(),
       useRoutes({ jwks: () => services.keys.jwks(), readiness, issuer: config.publicUrl }),
       useJsonRequests(),
