@@ -42,7 +42,7 @@ interface Catalogue {
 }
 
 /** The label of every root field, per operation type, built once from the schema. */
-function catalogueOf(schema: GraphQLSchema): Record<OperationType, Catalogue> {
+export function catalogueOf(schema: GraphQLSchema): Record<OperationType, Catalogue> {
   const build = (type: OperationType, root: { getFields(): Record<string, unknown> } | null | undefined): Catalogue => ({
     fields: new Map(Object.keys(root?.getFields() ?? {}).map((name) => [name, { operation: name, type }])),
     other: { operation: 'other', type },
