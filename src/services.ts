@@ -82,6 +82,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     passwordPolicy,
     passwordHistory,
     liveRolesTtl: config.accessTokenTtl + 5,
+    revocation,
     onRolesChanged: (userId) => deps.pubsub.publish('rolesChanged', userId),
   });
   const sessions = createSessionService({

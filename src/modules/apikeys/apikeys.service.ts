@@ -94,7 +94,7 @@ export function createApiKeyService(deps: {
   clock: Clock;
   pubsub: Pubsub;
   audit: AuditService;
-  revocation: Pick<RevocationService, 'epochKey' | 'assertIntact'>;
+  revocation: Pick<RevocationService, 'epochKey' | 'assertIntact' | 'markerWriteFailed'>;
   /** The scopes roles grant; `mfaVerified` here: the owner has MFA on (REQUIRE_ADMIN_MFA). */
   scopesFor: (roles: readonly string[], session: { mfaVerified: boolean }) => string[];
 }): ApiKeyService {
@@ -287,7 +287,7 @@ export function createApiKeyService(deps: {
         return updated!;
       });
       // Every instance refuses it from the next request (the marker outlives any cached row).
-      await kv.setex(revokedKey(id), REVOKED_MARKER_TTL, '1');
+      await kv.setex(revokedKey(id), REVOKED_MARKER_TTL, '1').catch(deps.revocation.markerWriteFailed);
       changed(id);
       return row;
     },

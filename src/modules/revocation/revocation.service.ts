@@ -17,9 +17,11 @@
  *   re-checks the epoch under the lock: a burst of requests after a loss costs one rebuild.
  * - Markers are only added where absent: one written meanwhile by a revocation or role change is
  *   newer than what the rebuild read.
+ * - A marker write that fails after its change committed (Redis down or full) would leave a
+ *   gap that the epoch cannot show once Redis answers again: the epoch is then removed (retried
+ *   until Redis answers), so every instance rebuilds, and the change is enforced from the table.
  * - In-process kv (no REDIS_URL): it starts empty with the process and is rebuilt at start.
  */
-import { GraphQLError } from 'graphql';
 import type { Kv } from '../../kv/kv';
 import type { Clock } from '../../lib/clock';
 import { randomToken } from '../../lib/tokens';
@@ -53,6 +55,11 @@ export interface RevocationService {
    * another instance holds the lock (or the kv was lost again meanwhile); requests retry.
    */
   rebuild(): Promise<RebuildOutcome>;
+  /**
+   * A marker could not be written after its change committed: drop the epoch (retrying until
+   * Redis answers) so that every instance rebuilds from the database. Never throws.
+   */
+  markerWriteFailed(error: unknown): void;
   /** Resolves once no rebuild runs in this process. */
   idle(): Promise<void>;
   /** Rebuilds this process completed (for tests and operators). */
@@ -63,6 +70,17 @@ export function createRevocationService(deps: { kv: Kv; clock: Clock; logger: Lo
   const { kv, clock, logger } = deps;
   let running: Promise<RebuildOutcome> | undefined;
   let completed = 0;
+  let dropping = false;
+
+  async function dropEpoch(attempt: number): Promise<void> {
+    try {
+      await kv.del(EPOCH_KEY);
+      dropping = false;
+    } catch {
+      const retry = setTimeout(() => void dropEpoch(attempt + 1), Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
+      retry.unref();
+    }
+  }
 
   async function attempt(): Promise<RebuildOutcome> {
     const token = randomToken(16);
@@ -103,16 +121,18 @@ export function createRevocationService(deps: { kv: Kv; clock: Clock; logger: Lo
     assertIntact(epoch) {
       if (epoch != null) return;
       void rebuild().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'revocation rebuild failed'));
-      throw revocationUnavailable();
+      throw protectionUnavailable('Sign-in state is being restored. Please try again in a few seconds.');
     },
     rebuild,
+    markerWriteFailed(error) {
+      logger.error({ err: (error as Error)?.message }, 'a revocation marker could not be written: dropping the epoch so every instance rebuilds');
+      if (dropping) return;
+      dropping = true;
+      void dropEpoch(0);
+    },
     async idle() {
       await running?.catch(() => {});
     },
     rebuilds: () => completed,
   };
-}
-
-function revocationUnavailable(): GraphQLError {
-  return protectionUnavailable('Sign-in state is being restored. Please try again in a few seconds.');
 }

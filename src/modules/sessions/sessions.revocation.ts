@@ -23,7 +23,7 @@ export interface TokenState {
 export function createSessionRevocation(deps: {
   db: Db;
   kv: Kv;
-  revocation: Pick<RevocationService, 'epochKey' | 'assertIntact'>;
+  revocation: Pick<RevocationService, 'epochKey' | 'assertIntact' | 'markerWriteFailed'>;
   /** seconds: how long a token issued before the revocation can still be presented */
   markerTtl: number;
   /** Told of every revoked session, so its live subscriptions end. */
@@ -31,9 +31,9 @@ export function createSessionRevocation(deps: {
 }) {
   const { db, kv, revocation, markerTtl } = deps;
   return {
-    /** After commit: stop the sessions' access tokens on every instance. */
+    /** After commit: stop the sessions' access tokens on every instance (or have them all rebuild). */
     async publish(ids: string[]) {
-      await Promise.all(ids.map((id) => kv.setex(sessionRevokedKey(id), markerTtl, '1')));
+      await Promise.all(ids.map((id) => kv.setex(sessionRevokedKey(id), markerTtl, '1'))).catch(revocation.markerWriteFailed);
       for (const id of ids) deps.onRevoked?.(id);
     },
 

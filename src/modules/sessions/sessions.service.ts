@@ -101,7 +101,7 @@ export function createSessionService(deps: {
   kv: Kv;
   clock: Clock;
   audit: AuditService;
-  revocation: Pick<RevocationService, 'epochKey' | 'assertIntact'>;
+  revocation: Pick<RevocationService, 'epochKey' | 'assertIntact' | 'markerWriteFailed'>;
   /** Told of every revoked session, so its live subscriptions end. */
   onRevoked?: (sessionId: string) => void;
   successorKey: Buffer;

@@ -7,7 +7,7 @@ import { isUuid } from '../../lib/ids';
 import { liveRolesKey, ROLES } from '../authz/scopes';
 import type { AuditEvent, AuditMeta, AuditService } from '../audit/audit.service';
 import type { Clock } from '../../lib/clock';
-import type { Marker } from '../revocation/revocation.service';
+import type { Marker, RevocationService } from '../revocation/revocation.service';
 import { BadInputError } from '../../lib/bad-input';
 import type { PasswordHistory } from '../auth/password-history.service';
 import type { PasswordPolicy } from '../auth/password-policy';
@@ -62,6 +62,7 @@ export function createUserService(deps: {
   passwordHistory: PasswordHistory;
   /** seconds: as long as an access token issued before a role change can live */
   liveRolesTtl: number;
+  revocation: Pick<RevocationService, 'markerWriteFailed'>;
   /** Told after a role change is visible to token checks, so live subscriptions re-check their scopes. */
   onRolesChanged?: (userId: string) => void;
 }): UserService {
@@ -155,7 +156,8 @@ export function createUserService(deps: {
         await audit.record(tx, { ...meta, action: 'ROLES_CHANGED', userId, details: { roles, previousRoles: current.roles } });
         return updated!;
       });
-      await kv.setex(liveRolesKey(userId), deps.liveRolesTtl, JSON.stringify(row.roles));
+      // Committed: if the kv cannot take it, every instance rebuilds from roles_changed_at instead.
+      await kv.setex(liveRolesKey(userId), deps.liveRolesTtl, JSON.stringify(row.roles)).catch(deps.revocation.markerWriteFailed);
       deps.onRolesChanged?.(userId);
       return row;
     },
