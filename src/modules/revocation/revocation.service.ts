@@ -92,13 +92,18 @@ export function createRevocationService(deps: { kv: Kv; clock: Clock; logger: Lo
         await kv.release(LOCK_KEY, token);
         return 'intact';
       }
-      logger.warn('the kv has no revocation epoch (Redis restarted empty, was flushed or evicted keys): rebuilding from the database');
+      // Expected at every start of an in-process kv; with Redis it means Redis lost data.
+      const level = kv.kind === 'memory' ? 'info' : 'warn';
+      logger[level]('no revocation epoch in the kv (a fresh in-process kv, or Redis restarted empty, was flushed or evicted keys): rebuilding from the database');
       const now = clock.now();
       const markers = (await Promise.all(deps.sources.map((source) => source(now)))).flat().filter((m) => m.ttl > 0);
       const restored = await kv.restore({ key: LOCK_KEY, token }, [...markers, { key: EPOCH_KEY, value: `${now.toISOString()} ${token}` }]);
-      if (!restored) return 'busy';
+      if (!restored) {
+        logger.warn('the kv lost its data again during the revocation rebuild: the next request starts over');
+        return 'busy';
+      }
       completed++;
-      logger.warn({ markers: markers.length }, 'revocation state rebuilt from the database');
+      logger[level]({ markers: markers.length }, 'revocation state rebuilt from the database');
       return 'rebuilt';
     } catch (error) {
       await kv.release(LOCK_KEY, token).catch(() => {});
