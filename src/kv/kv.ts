@@ -28,9 +28,10 @@ export interface Kv {
   /** Frees `key` if `token` still holds it. */
   release(key: string, token: string): Promise<void>;
   /**
-   * Atomically, and only while `lock` is still held by its token (a flush would have removed it):
-   * sets every entry that is absent (a present one is newer than what the caller read), entries
-   * without `ttl` never expiring, then frees the lock. False when the lock was gone.
+   * Only while `lock` is still held by its token (a flush would have removed it): sets, in order,
+   * every entry that is absent (a present one is newer than what the caller read), entries
+   * without `ttl` never expiring, then frees the lock. False when the lock was gone: then no
+   * entry after that point was written, so the last entry marks a complete restore.
    */
   restore(lock: { key: string; token: string }, entries: { key: string; value: string; ttl?: number }[]): Promise<boolean>;
   ping(): Promise<void>;
@@ -39,16 +40,18 @@ export interface Kv {
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 0`;
 
-// KEYS: lock, entries...; ARGV: token, then (value, ttl or '') per entry.
+// KEYS: lock, entries...; ARGV: token, '1' to free the lock after, then (value, ttl or '') per entry.
 const RESTORE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 for i = 2, #KEYS do
-  local value, ttl = ARGV[2 * i - 2], ARGV[2 * i - 1]
+  local value, ttl = ARGV[2 * i - 1], ARGV[2 * i]
   if ttl == '' then redis.call('SET', KEYS[i], value, 'NX') else redis.call('SET', KEYS[i], value, 'EX', ttl, 'NX') end
 end
-redis.call('DEL', KEYS[1])
+if ARGV[2] == '1' then redis.call('DEL', KEYS[1]) end
 return 1
 `;
+/** Entries per script call: bounded arguments, and Redis is not held for long by one call. */
+const RESTORE_BATCH = 1000;
 
 const wholeSeconds = (ttl: number) => Math.max(1, Math.ceil(ttl));
 
@@ -77,8 +80,13 @@ export function createRedisKv(redis: Redis): Kv {
       await redis.eval(RELEASE, 1, key, token);
     },
     restore: async (lock, entries) => {
-      const args = entries.flatMap((e) => [e.value, e.ttl === undefined ? '' : String(wholeSeconds(e.ttl))]);
-      return (await redis.eval(RESTORE, 1 + entries.length, lock.key, ...entries.map((e) => e.key), lock.token, ...args)) === 1;
+      for (let start = 0; start === 0 || start < entries.length; start += RESTORE_BATCH) {
+        const batch = entries.slice(start, start + RESTORE_BATCH);
+        const last = start + RESTORE_BATCH >= entries.length ? '1' : '0';
+        const args = batch.flatMap((e) => [e.value, e.ttl === undefined ? '' : String(wholeSeconds(e.ttl))]);
+        if ((await redis.eval(RESTORE, 1 + batch.length, lock.key, ...batch.map((e) => e.key), lock.token, last, ...args)) !== 1) return false;
+      }
+      return true;
     },
     ping: async () => {
       await redis.ping();

@@ -72,4 +72,14 @@ describe.each([
     expect(await kv.restore(lock, [{ key: `epoch2:${id}`, value: 'e' }])).toBe(false);
     expect(await kv.mget([`epoch2:${id}`])).toEqual([null]);
   });
+
+  it('restores more entries than one script call takes, the last one (the epoch) included', async () => {
+    const kv = make();
+    const id = randomBytes(4).toString('hex');
+    const lock = { key: `lock:${id}`, token: 't' };
+    const entries = Array.from({ length: 2500 }, (_, i) => ({ key: `m:${id}:${i}`, value: String(i), ttl: 60 }));
+    expect(await kv.tryLock(lock.key, lock.token, 30)).toBe(true);
+    expect(await kv.restore(lock, [...entries, { key: `epoch:${id}`, value: 'e' }])).toBe(true);
+    expect(await kv.mget([`m:${id}:0`, `m:${id}:1999`, `m:${id}:2499`, `epoch:${id}`, lock.key])).toEqual(['0', '1999', '2499', 'e', null]);
+  });
 });
