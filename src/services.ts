@@ -13,7 +13,7 @@ import { createTrustedDeviceService } from './modules/mfa/trusted-devices.servic
 import { createAccessTokenService } from './modules/keys/access-token.service';
 import { createKeyService } from './modules/keys/keys.service';
 import { createSessionService } from './modules/sessions/sessions.service';
-import { createSessionWatch } from './modules/sessions/session-watch';
+import { createSessionWatch } from './modules/sessions/sessions.watch';
 import { createRevocationService } from './modules/revocation/revocation.service';
 import { createUserService } from './modules/users/users.service';
 import { createAuditService } from './modules/audit/audit.service';

@@ -3,7 +3,7 @@ import { Repeater } from 'graphql-yoga';
 import { builder } from '../../graphql/builder';
 import { sessionGuard } from '../../graphql/guard';
 import type { Pubsub } from '../../pubsub';
-import type { Watch } from '../sessions/session-watch';
+import type { Watch } from '../sessions/sessions.watch';
 import { ALERT_TYPES, SEVERITIES, type AlertPayload, type Severity } from './alerts.service';
 
 export const AlertSeverityEnum = builder.enumType('AlertSeverity', { values: SEVERITIES });
