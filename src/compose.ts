@@ -71,6 +71,7 @@ export async function compose(config: Config, overrides: { clock?: Clock; withou
     },
     async close() {
       services.keys.stop();
+      await services.sessionWatch.close();
       await services.webhooks.stop();
       await services.apiKeys.stop();
       // Links being issued need the database; queued mail gets a short drain.
@@ -91,6 +92,9 @@ export async function compose(config: Config, overrides: { clock?: Clock; withou
 async function startUp(deps: Deps, services: Services): Promise<void> {
   await deps.database.migrate();
   await services.keys.ensureKey();
+  // An empty kv (a fresh in-process one, or Redis after a restart) gets its revocation state back
+  // before the first request. Not fatal: requests fail closed and retry the rebuild themselves.
+  await services.revocation.rebuild().catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, 'revocation rebuild at start failed'));
   const admin = deps.config.bootstrapAdmin;
   if (admin) {
     const outcome = await services.users.ensureAdmin(admin.email, admin.password, 'bootstrap').catch((error: unknown) => {

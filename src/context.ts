@@ -20,6 +20,8 @@ export interface SessionViewer {
   scopes: string[];
   amr: string[];
   authTime: Date;
+  /** When the access token expires: long-lived operations (subscriptions) end then. */
+  expiresAt: Date;
 }
 export type Viewer = SessionViewer | ApiKeyViewer;
 
@@ -91,6 +93,7 @@ export async function authenticate(
       scopes: state.liveRoles ? services.scopesFor(state.liveRoles, { mfaVerified: claims.amr.includes('otp') }) : claims.scopes,
       amr: claims.amr,
       authTime: new Date(claims.authTime * 1000),
+      expiresAt: new Date(claims.exp * 1000),
     };
   } catch (error) {
     if (error instanceof AccessTokenError) throw unauthenticated(error.message, error.reason);

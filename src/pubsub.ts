@@ -11,6 +11,8 @@ export type Topics = {
   alerts: [AlertPayload];
   /** A session ended: its subscriptions must end too. */
   sessionRevoked: [string];
+  /** A user's roles changed (user id; the roles are read from the kv): subscriptions re-check their scopes. */
+  rolesChanged: [string];
   /** An API key was rotated or revoked: every instance drops its cached row. */
   apiKeyChanged: [string];
 };

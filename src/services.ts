@@ -13,6 +13,8 @@ import { createTrustedDeviceService } from './modules/mfa/trusted-devices.servic
 import { createAccessTokenService } from './modules/keys/access-token.service';
 import { createKeyService } from './modules/keys/keys.service';
 import { createSessionService } from './modules/sessions/sessions.service';
+import { createSessionWatch } from './modules/sessions/sessions.watch';
+import { createRevocationService } from './modules/revocation/revocation.service';
 import { createUserService } from './modules/users/users.service';
 import { createAuditService } from './modules/audit/audit.service';
 import { createApiKeyService } from './modules/apikeys/apikeys.service';
@@ -64,12 +66,31 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     history: passwordHistory,
     breaches: config.hibpUrl ? createBreachChecker({ url: config.hibpUrl, timeoutMs: config.hibpTimeoutMs, logger: deps.logger }) : undefined,
   });
-  const users = createUserService({ db, clock, kv, audit, hasher, passwordPolicy, passwordHistory, liveRolesTtl: config.accessTokenTtl + 5 });
+  // What Redis must hold is rebuilt from the tables that own it when Redis lost it (bound late).
+  const revocation = createRevocationService({
+    kv,
+    clock,
+    logger: deps.logger,
+    sources: [(now) => sessions.revocationMarkers(now), (now) => users.liveRolesMarkers(now), (now) => apiKeys.revocationMarkers(now)],
+  });
+  const users = createUserService({
+    db,
+    clock,
+    kv,
+    audit,
+    hasher,
+    passwordPolicy,
+    passwordHistory,
+    liveRolesTtl: config.accessTokenTtl + 5,
+    revocation,
+    onRolesChanged: (userId) => deps.pubsub.publish('rolesChanged', userId),
+  });
   const sessions = createSessionService({
     db,
     kv,
     clock,
     audit,
+    revocation,
     onRevoked: (sessionId) => deps.pubsub.publish('sessionRevoked', sessionId),
     successorKey: sealer.derive('refresh-token-successor'),
     settings: {
@@ -84,6 +105,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
   const scopesFor = (roles: readonly string[], session: { mfaVerified: boolean }) =>
     scopesForRoles(roles, { adminAllowed: !config.requireAdminMfa || session.mfaVerified });
   const issuer = createSessionIssuer({ clock, sessions, accessTokens, scopesFor });
+  const sessionWatch = createSessionWatch({ pubsub: deps.pubsub, clock, logger: deps.logger, tokenState: sessions.tokenState, scopesFor });
   const mfa = createMfaService({ db, clock, sealer, hasher, audit, settings: config.mfa });
   const trustedDevices = createTrustedDeviceService({ db, clock, audit, ttl: config.mfa.trustedDeviceTtl });
   const challenges = createMfaChallengeService({ db, clock, ttl: config.mfa.challengeTtl });
@@ -114,7 +136,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     reauthWindow: config.reauthWindow,
     passwordPolicy,
   });
-  const apiKeys = createApiKeyService({ db, kv, clock, pubsub: deps.pubsub, audit });
+  const apiKeys = createApiKeyService({ db, kv, clock, pubsub: deps.pubsub, audit, revocation, scopesFor });
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: deps.logger, logLinks: config.nodeEnv !== 'production' });
   const passwordReset = createPasswordResetService({
     db,
@@ -143,5 +165,5 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     sessions,
     settings: { publicUrl: config.publicUrl, ttl: config.emailVerificationTtl },
   });
-  return { clock, scopesFor, rateLimits, lockout, apiKeys, pubsub: deps.pubsub, hasher, passwordPolicy, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices, mailer, emailTokens, passwordReset, emailVerification };
+  return { clock, scopesFor, revocation, sessionWatch, rateLimits, lockout, apiKeys, pubsub: deps.pubsub, hasher, passwordPolicy, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices, mailer, emailTokens, passwordReset, emailVerification };
 }

@@ -4,6 +4,10 @@
  * deployments and test files can share one Redis.
  *
  * Hot-path rule: a request makes at most one round trip here, so lookups are batched (`mget`).
+ *
+ * Redis may lose its data (a restart without persistence, a flush, eviction): `tryLock`,
+ * `release` and `restore` let the revocation module rebuild its markers from PostgreSQL under a
+ * lock, and mark the rebuild done only if no second loss happened meanwhile.
  */
 import { Redis } from 'ioredis';
 import type { Clock } from '../lib/clock';
@@ -19,9 +23,37 @@ export interface Kv {
   /** Sets with an expiry in seconds (whole seconds, at least 1). */
   setex(key: string, ttlSeconds: number, value: string): Promise<void>;
   del(key: string): Promise<void>;
+  /** Takes `key` for `ttlSeconds` unless someone holds it; true when taken. */
+  tryLock(key: string, token: string, ttlSeconds: number): Promise<boolean>;
+  /** Frees `key` if `token` still holds it. */
+  release(key: string, token: string): Promise<void>;
+  /**
+   * Only while `lock` is still held by its token (a flush would have removed it): sets, in order,
+   * every entry that is absent (a present one is newer than what the caller read), entries
+   * without `ttl` never expiring, then frees the lock. False when the lock was gone: then no
+   * entry after that point was written, so the last entry marks a complete restore.
+   */
+  restore(lock: { key: string; token: string }, entries: { key: string; value: string; ttl?: number }[]): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 0`;
+
+// KEYS: lock, entries...; ARGV: token, '1' to free the lock after, then (value, ttl or '') per entry.
+const RESTORE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+for i = 2, #KEYS do
+  local value, ttl = ARGV[2 * i - 1], ARGV[2 * i]
+  if ttl == '' then redis.call('SET', KEYS[i], value, 'NX') else redis.call('SET', KEYS[i], value, 'EX', ttl, 'NX') end
+end
+if ARGV[2] == '1' then redis.call('DEL', KEYS[1]) end
+return 1
+`;
+/** Entries per script call: bounded arguments, and Redis is not held for long by one call. */
+const RESTORE_BATCH = 1000;
+
+const wholeSeconds = (ttl: number) => Math.max(1, Math.ceil(ttl));
 
 export function createRedisKv(redis: Redis): Kv {
   return {
@@ -31,17 +63,30 @@ export function createRedisKv(redis: Redis): Kv {
       const tx = redis.multi();
       if (keys.length > 0) tx.mget(...keys);
       tx.incr(counter.key);
-      tx.expire(counter.key, Math.max(1, Math.ceil(counter.ttl)), 'NX');
+      tx.expire(counter.key, wholeSeconds(counter.ttl), 'NX');
       const results = (await tx.exec()) ?? [];
       for (const [error] of results) if (error) throw error;
       const values = keys.length > 0 ? (results[0]![1] as (string | null)[]) : [];
       return { values, count: Number(results[keys.length > 0 ? 1 : 0]![1]) };
     },
     setex: async (key, ttl, value) => {
-      await redis.set(key, value, 'EX', Math.max(1, Math.ceil(ttl)));
+      await redis.set(key, value, 'EX', wholeSeconds(ttl));
     },
     del: async (key) => {
       await redis.del(key);
+    },
+    tryLock: async (key, token, ttl) => (await redis.set(key, token, 'EX', wholeSeconds(ttl), 'NX')) === 'OK',
+    release: async (key, token) => {
+      await redis.eval(RELEASE, 1, key, token);
+    },
+    restore: async (lock, entries) => {
+      for (let start = 0; start === 0 || start < entries.length; start += RESTORE_BATCH) {
+        const batch = entries.slice(start, start + RESTORE_BATCH);
+        const last = start + RESTORE_BATCH >= entries.length ? '1' : '0';
+        const args = batch.flatMap((e) => [e.value, e.ttl === undefined ? '' : String(wholeSeconds(e.ttl))]);
+        if ((await redis.eval(RESTORE, 1 + batch.length, lock.key, ...batch.map((e) => e.key), lock.token, last, ...args)) !== 1) return false;
+      }
+      return true;
     },
     ping: async () => {
       await redis.ping();
@@ -64,6 +109,9 @@ export function createMemoryKv(clock: Clock, prefix = ''): Kv {
     }
     return entry.value;
   };
+  const set = (key: string, value: string, ttl?: number) => {
+    store.set(prefix + key, { value, expiresAt: ttl === undefined ? Infinity : clock.now().getTime() + wholeSeconds(ttl) * 1000 });
+  };
   // Bound memory: drop expired entries once a minute without keeping the process alive.
   const sweep = setInterval(() => {
     const now = clock.now().getTime();
@@ -76,15 +124,28 @@ export function createMemoryKv(clock: Clock, prefix = ''): Kv {
     mgetAndCount: async (keys, counter) => {
       const current = Number(live(counter.key) ?? 0) + 1;
       const entry = store.get(prefix + counter.key);
-      const expiresAt = entry && current > 1 ? entry.expiresAt : clock.now().getTime() + Math.max(1, Math.ceil(counter.ttl)) * 1000;
+      const expiresAt = entry && current > 1 ? entry.expiresAt : clock.now().getTime() + wholeSeconds(counter.ttl) * 1000;
       store.set(prefix + counter.key, { value: String(current), expiresAt });
       return { values: keys.map(live), count: current };
     },
-    setex: async (key, ttl, value) => {
-      store.set(prefix + key, { value, expiresAt: clock.now().getTime() + Math.max(1, Math.ceil(ttl)) * 1000 });
-    },
+    setex: async (key, ttl, value) => set(key, value, ttl),
     del: async (key) => {
       store.delete(prefix + key);
+    },
+    // One process, one event loop: these need no atomicity beyond not awaiting in between.
+    tryLock: async (key, token, ttl) => {
+      if (live(key) != null) return false;
+      set(key, token, ttl);
+      return true;
+    },
+    release: async (key, token) => {
+      if (live(key) === token) store.delete(prefix + key);
+    },
+    restore: async (lock, entries) => {
+      if (live(lock.key) !== lock.token) return false;
+      for (const e of entries) if (live(e.key) == null) set(e.key, e.value, e.ttl);
+      store.delete(prefix + lock.key);
+      return true;
     },
     ping: async () => {},
     close: async () => {

@@ -636,6 +636,31 @@ export type WebhookDeliveryLogQueryVariables = Exact<{
 
 export type WebhookDeliveryLogQuery = { webhookDeliveries: Array<{ id: string, webhookId: string, alertId: string, status: WebhookDeliveryStatus, attempts: number, lastAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ attempt: number, attemptedAt: string, statusCode: number | null, error: string | null }> }> };
 
+export type AdminKeyCreateMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type AdminKeyCreateMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload', secret: string, apiKey: { scopes: Array<string> } }
+    | { __typename: 'InvalidScopeError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type AdminKeyDisableMfaMutationVariables = Exact<{
+  input: DisableMfaInput;
+}>;
+
+
+export type AdminKeyDisableMfaMutation = { disableMfa:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaDisabled' }
+    | { __typename: 'MfaNotEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
 export type TamperVerifyChainQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -714,6 +739,52 @@ export type DownMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DownMeQuery = { me: { id: string } | null };
+
+export type DurableSetRolesMutationVariables = Exact<{
+  input: SetUserRolesInput;
+}>;
+
+
+export type DurableSetRolesMutation = { setUserRoles:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'SetUserRolesSuccess' }
+   };
+
+export type DurableOverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DurableOverviewQuery = { securityOverview: { users: number } };
+
+export type DurableCreateKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type DurableCreateKeyMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload', secret: string, apiKey: { id: string } }
+    | { __typename: 'InvalidScopeError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type DurableRevokeKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DurableRevokeKeyMutation = { revokeApiKey:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RevokeApiKeySuccess' }
+   };
+
+export type StreamSetRolesMutationVariables = Exact<{
+  input: SetUserRolesInput;
+}>;
+
+
+export type StreamSetRolesMutation = { setUserRoles:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'SetUserRolesSuccess' }
+   };
 
 export type EnrollMfaMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -1489,6 +1560,34 @@ export const WebhookDeliveryLogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WebhookDeliveryLogQuery, WebhookDeliveryLogQueryVariables>;
+export const AdminKeyCreateDocument = new TypedDocumentString(`
+    mutation AdminKeyCreate($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      secret
+      apiKey {
+        scopes
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminKeyCreateMutation, AdminKeyCreateMutationVariables>;
+export const AdminKeyDisableMfaDocument = new TypedDocumentString(`
+    mutation AdminKeyDisableMfa($input: DisableMfaInput!) {
+  disableMfa(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminKeyDisableMfaMutation, AdminKeyDisableMfaMutationVariables>;
 export const TamperVerifyChainDocument = new TypedDocumentString(`
     query TamperVerifyChain {
   verifyAuditChain {
@@ -1605,6 +1704,63 @@ export const DownMeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DownMeQuery, DownMeQueryVariables>;
+export const DurableSetRolesDocument = new TypedDocumentString(`
+    mutation DurableSetRoles($input: SetUserRolesInput!) {
+  setUserRoles(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DurableSetRolesMutation, DurableSetRolesMutationVariables>;
+export const DurableOverviewDocument = new TypedDocumentString(`
+    query DurableOverview {
+  securityOverview {
+    users
+  }
+}
+    `) as unknown as TypedDocumentString<DurableOverviewQuery, DurableOverviewQueryVariables>;
+export const DurableCreateKeyDocument = new TypedDocumentString(`
+    mutation DurableCreateKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      secret
+      apiKey {
+        id
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DurableCreateKeyMutation, DurableCreateKeyMutationVariables>;
+export const DurableRevokeKeyDocument = new TypedDocumentString(`
+    mutation DurableRevokeKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DurableRevokeKeyMutation, DurableRevokeKeyMutationVariables>;
+export const StreamSetRolesDocument = new TypedDocumentString(`
+    mutation StreamSetRoles($input: SetUserRolesInput!) {
+  setUserRoles(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StreamSetRolesMutation, StreamSetRolesMutationVariables>;
 export const EnrollMfaDocument = new TypedDocumentString(`
     mutation EnrollMfa {
   enrollMfa {

@@ -157,6 +157,7 @@ describe('delivery', () => {
     try {
       const revoked = await app.gql(RevokeSession, { id: watcher.session.id }, { token: adminToken });
       expect(revoked.data.revokeSession.__typename).toBe('RevokeSessionSuccess');
+      expect(await stream.next()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' } }] });
       expect(await stream.next()).toBe('complete');
     } finally {
       stream.close();

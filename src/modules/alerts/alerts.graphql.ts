@@ -1,7 +1,9 @@
+import { GraphQLError } from 'graphql';
 import { Repeater } from 'graphql-yoga';
 import { builder } from '../../graphql/builder';
 import { sessionGuard } from '../../graphql/guard';
 import type { Pubsub } from '../../pubsub';
+import type { Watch } from '../sessions/sessions.watch';
 import { ALERT_TYPES, SEVERITIES, type AlertPayload, type Severity } from './alerts.service';
 
 export const AlertSeverityEnum = builder.enumType('AlertSeverity', { values: SEVERITIES });
@@ -28,23 +30,35 @@ const SecurityAlertFilterInput = builder.inputType('SecurityAlertFilter', {
   }),
 });
 
-/** Alerts for one subscriber until it unsubscribes or its session is revoked. */
-function alertStream(pubsub: Pubsub, sessionId: string, filter: { minSeverity?: Severity | null; types?: string[] | null }) {
+type Ending = { ending: GraphQLError };
+
+/**
+ * Alerts for one subscriber until it unsubscribes or its authorization ends (token expiry,
+ * session revoked, scope lost): then one last event carries the error, and the stream completes.
+ */
+function alertStream(pubsub: Pubsub, startWatch: () => Watch, filter: { minSeverity?: Severity | null; types?: string[] | null }) {
   const min = SEVERITIES.indexOf(filter.minSeverity ?? 'LOW');
   const wanted = (a: AlertPayload) => SEVERITIES.indexOf(a.severity) >= min && (!filter.types?.length || filter.types.includes(a.type));
-  return new Repeater<AlertPayload>(async (push, stop) => {
+  return new Repeater<AlertPayload | Ending>(async (push, stop) => {
+    const watch = startWatch();
     const alerts = pubsub.subscribe('alerts')[Symbol.asyncIterator]();
-    const revoked = pubsub.subscribe('sessionRevoked')[Symbol.asyncIterator]();
+    const end = async (ending: GraphQLError) => {
+      await push({ ending });
+      stop();
+    };
     const pump = async () => {
-      for (let next = await alerts.next(); !next.done; next = await alerts.next()) if (wanted(next.value)) await push(next.value);
+      for (let next = await alerts.next(); !next.done; next = await alerts.next()) {
+        if (!wanted(next.value)) continue;
+        // Events can be missed: nothing is delivered without checking the caller again.
+        if (await watch.recheck()) return;
+        await push(next.value);
+      }
     };
-    const watch = async () => {
-      for (let next = await revoked.next(); !next.done; next = await revoked.next()) if (next.value === sessionId) return stop();
-    };
+    void watch.ended.then(end);
     void pump().catch(stop);
-    void watch().catch(stop);
     await stop;
-    await Promise.allSettled([alerts.return?.(), revoked.return?.()]);
+    watch.stop();
+    await alerts.return?.();
   });
 }
 
@@ -53,12 +67,19 @@ builder.subscriptionField('securityAlerts', (t) =>
   t.field({
     type: SecurityAlertRef,
     ...sessionGuard('alerts:read'),
-    description: 'Live security alerts from every instance, over SSE or WebSocket. Ends when the subscribing session is revoked.',
+    description:
+      'Live security alerts from every instance, over SSE or WebSocket. The stream ends with a last error when its access token expires ' +
+      '(UNAUTHENTICATED, reason TOKEN_EXPIRED: refresh and subscribe again), when its session ends (UNAUTHENTICATED, SESSION_REVOKED), ' +
+      'or when the caller loses alerts:read (FORBIDDEN).',
     args: { filter: t.arg({ type: SecurityAlertFilterInput, required: false }) },
     subscribe: async (_root, { filter }, ctx) => {
       const viewer = await ctx.requireSession();
-      return alertStream(ctx.services.pubsub, viewer.sessionId, { minSeverity: filter?.minSeverity, types: filter?.types });
+      const watch = () => ctx.services.sessionWatch.watch(viewer, ['alerts:read']);
+      return alertStream(ctx.services.pubsub, watch, { minSeverity: filter?.minSeverity, types: filter?.types });
     },
-    resolve: (alert) => alert,
+    resolve: (event) => {
+      if ('ending' in event) throw event.ending;
+      return event;
+    },
   }),
 );

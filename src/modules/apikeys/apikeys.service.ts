@@ -6,11 +6,14 @@
  * Hot path (every key-authenticated request): the row comes from a short-lived in-process cache
  * (evicted on every instance when a key changes), and one atomic Redis round trip reads the
  * revocation marker and the owner's live roles and counts the request against the key's rate
- * limit. No database write per request: usage counters are batched and flushed every few seconds.
- * A key's scopes are intersected with its owner's current scopes at every use.
+ * limit, beside the revocation epoch (when Redis lost its data, nothing is trusted until the
+ * markers are rebuilt from `revoked_at`: see the revocation module). No database write per
+ * request: usage counters are batched and flushed every few seconds.
+ * A key's scopes are intersected with its owner's current scopes at every use, under the same
+ * rule as sessions: with REQUIRE_ADMIN_MFA, admin scopes only while the owner has MFA on.
  */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import type { Db } from '../../db/client';
 import { unauthenticated } from '../../graphql/auth-errors';
@@ -24,7 +27,9 @@ import { isUuid } from '../../lib/ids';
 import { randomToken, safeEqual, sha256 } from '../../lib/tokens';
 import type { Pubsub } from '../../pubsub';
 import type { AuditMeta, AuditService } from '../audit/audit.service';
-import { ADMIN_ONLY_SCOPES, ALL_SCOPES, expandScopes, hasScope, liveRolesKey, scopesForRoles } from '../authz/scopes';
+import { ADMIN_ONLY_SCOPES, ALL_SCOPES, expandScopes, hasScope, liveRolesKey } from '../authz/scopes';
+import { mfaTotp } from '../mfa/mfa.table';
+import type { Marker, RevocationService } from '../revocation/revocation.service';
 import { users } from '../users/users.table';
 import { InvalidScopeError } from './apikeys.errors';
 import { apiKeys, type ApiKeyRow } from './apikeys.table';
@@ -38,6 +43,8 @@ const CACHE_TTL_MS = 30_000;
 const RELOAD_COOLDOWN_MS = 250;
 const FLUSH_INTERVAL_MS = 5_000;
 const revokedKey = (id: string) => `apikey-revoked:${id}`;
+// Outlives any cached row (CACHE_TTL_MS), on every instance.
+const REVOKED_MARKER_TTL = (CACHE_TTL_MS / 1000) * 4;
 
 export interface ApiKeyViewer {
   kind: 'apiKey';
@@ -63,6 +70,8 @@ export interface ApiKeyService {
   /** Whether `scopes` include anything only admins hold (creating such a key needs step-up). */
   isPrivileged(scopes: string[]): boolean;
   authenticate(raw: string, ip: string): Promise<ApiKeyViewer>;
+  /** Markers of keys revoked recently enough that a cached row may not know it (rebuild source). */
+  revocationMarkers(now: Date): Promise<Marker[]>;
   /** Writes the batched usage counters now (also every few seconds once started, and at stop). */
   flushUsage(): Promise<void>;
   start(): void;
@@ -73,12 +82,22 @@ interface Cached {
   row: ApiKeyRow;
   ownerRoles: string[];
   ownerDisabled: boolean;
+  ownerMfa: boolean;
   allows: (ip: string) => boolean;
   loadedAt: number;
 }
 
 
-export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub: Pubsub; audit: AuditService }): ApiKeyService {
+export function createApiKeyService(deps: {
+  db: Db;
+  kv: Kv;
+  clock: Clock;
+  pubsub: Pubsub;
+  audit: AuditService;
+  revocation: Pick<RevocationService, 'epochKey' | 'assertIntact' | 'markerWriteFailed'>;
+  /** The scopes roles grant; `mfaVerified` here: the owner has MFA on (REQUIRE_ADMIN_MFA). */
+  scopesFor: (roles: readonly string[], session: { mfaVerified: boolean }) => string[];
+}): ApiKeyService {
   const { db, kv, clock, pubsub, audit } = deps;
   const cache = new Map<string, Cached>();
   /** Ids that do not exist, remembered briefly: random ids cannot each cost a database query. */
@@ -143,9 +162,10 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
     if (hit && !fresh && Date.now() - hit.loadedAt < CACHE_TTL_MS) return hit;
     if (!fresh && Date.now() - (missing.get(id) ?? 0) < CACHE_TTL_MS) return undefined;
     const [found] = await db
-      .select({ row: apiKeys, ownerRoles: users.roles, ownerDisabledAt: users.disabledAt })
+      .select({ row: apiKeys, ownerRoles: users.roles, ownerDisabledAt: users.disabledAt, ownerMfaSince: mfaTotp.enabledAt })
       .from(apiKeys)
       .innerJoin(users, eq(users.id, apiKeys.userId))
+      .leftJoin(mfaTotp, eq(mfaTotp.userId, apiKeys.userId))
       .where(eq(apiKeys.id, id));
     if (!found) {
       cache.delete(id);
@@ -157,6 +177,7 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
       row: found.row,
       ownerRoles: found.ownerRoles,
       ownerDisabled: found.ownerDisabledAt !== null,
+      ownerMfa: found.ownerMfaSince != null,
       allows: allowlist(found.row.allowedIps),
       loadedAt: Date.now(),
     };
@@ -266,7 +287,7 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
         return updated!;
       });
       // Every instance refuses it from the next request (the marker outlives any cached row).
-      await kv.setex(revokedKey(id), (CACHE_TTL_MS / 1000) * 4, '1');
+      await kv.setex(revokedKey(id), REVOKED_MARKER_TTL, '1').catch(deps.revocation.markerWriteFailed);
       changed(id);
       return row;
     },
@@ -309,10 +330,11 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
       }
 
       const minute = Math.floor(now.getTime() / 60_000);
-      const keys = [revokedKey(row.id), liveRolesKey(row.userId)];
+      const keys = [revokedKey(row.id), liveRolesKey(row.userId), deps.revocation.epochKey];
       const { values, count } = row.rateLimitPerMinute
         ? await kv.mgetAndCount(keys, { key: `rate:apikey:${row.id}:${minute}`, ttl: 60 })
         : { values: await kv.mget(keys), count: 0 };
+      deps.revocation.assertIntact(values[2] ?? null);
       if (values[0] != null) {
         await refused(row, ip, 'revoked');
         throw unauthenticated('The API key has been revoked.', 'API_KEY_REVOKED');
@@ -327,12 +349,21 @@ export function createApiKeyService(deps: { db: Db; kv: Kv; clock: Clock; pubsub
 
       // Intersected at every use: an owner who loses a scope loses it on their keys at once.
       const ownerRoles = values[1] ? (JSON.parse(values[1]) as string[]) : entry.ownerRoles;
-      const ownerScopes = scopesForRoles(ownerRoles);
+      const ownerScopes = deps.scopesFor(ownerRoles, { mfaVerified: entry.ownerMfa });
       const scopes = expandScopes(row.scopes).filter((s) => hasScope(ownerScopes, s));
 
       const used = usage.get(row.id);
       usage.set(row.id, { count: (used?.count ?? 0) + 1, lastUsedAt: now, lastUsedIp: ip });
       return { kind: 'apiKey', userId: row.userId, apiKeyId: row.id, scopes };
+    },
+
+    async revocationMarkers(now) {
+      const since = new Date(now.getTime() - REVOKED_MARKER_TTL * 1000);
+      const rows = await db
+        .select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt })
+        .from(apiKeys)
+        .where(and(isNotNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, since)));
+      return rows.map((r) => ({ key: revokedKey(r.id), value: '1', ttl: REVOKED_MARKER_TTL - (now.getTime() - r.revokedAt!.getTime()) / 1000 }));
     },
 
     flushUsage: flush,

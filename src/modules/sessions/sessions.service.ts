@@ -13,7 +13,8 @@
  *   storing any token in readable form; an older token, or one whose successor was already
  *   used, is still reuse.
  * - A revoked session's access tokens. Access tokens are checked without the database; the
- *   revocation list lives in Redis (in-process without it) for as long as such a token can live.
+ *   revocation list lives in Redis (in-process without it) for as long as such a token can live,
+ *   and is rebuilt from `revoked_at` when Redis loses it (sessions.revocation.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
@@ -24,10 +25,11 @@ import { isUuid } from '../../lib/ids';
 import { hmacSha256, randomToken, sha256 } from '../../lib/tokens';
 import type { Kv } from '../../kv/kv';
 import type { AuditMeta, AuditService } from '../audit/audit.service';
-import { liveRolesKey } from '../authz/scopes';
 import { users } from '../users/users.table';
 import { refreshTokens, sessions, type SessionRow } from './sessions.table';
 import { InvalidRefreshTokenError, NotFoundError, RefreshTokenReusedError } from './sessions.errors';
+import type { Marker, RevocationService } from '../revocation/revocation.service';
+import { createSessionRevocation, type TokenState } from './sessions.revocation';
 
 export type { SessionRow };
 
@@ -79,9 +81,12 @@ export interface SessionService {
   rotate(refreshToken: string, meta: { ip: string | null; userAgent: string | null }): Promise<IssuedRefresh>;
   /**
    * The one kv round trip of every authenticated request: is the session revoked, and were the
-   * user's roles changed since its tokens were issued?
+   * user's roles changed since its tokens were issued? SERVICE_UNAVAILABLE while the kv's
+   * revocation state is being rebuilt.
    */
-  tokenState(sessionId: string, userId: string): Promise<{ active: boolean; liveRoles: string[] | null }>;
+  tokenState(sessionId: string, userId: string): Promise<TokenState>;
+  /** What the kv must hold for sessions revoked recently (the revocation module's rebuild source). */
+  revocationMarkers(now: Date): Promise<Marker[]>;
   get(sessionId: string): Promise<SessionRow | undefined>;
   listActive(userId: string): Promise<SessionRow[]>;
   revoke(userId: string, sessionId: string, reason: RevokeReason, meta?: AuditMeta): Promise<void>;
@@ -96,23 +101,19 @@ export function createSessionService(deps: {
   kv: Kv;
   clock: Clock;
   audit: AuditService;
+  revocation: Pick<RevocationService, 'epochKey' | 'assertIntact' | 'markerWriteFailed'>;
   /** Told of every revoked session, so its live subscriptions end. */
   onRevoked?: (sessionId: string) => void;
   successorKey: Buffer;
   settings: SessionSettings;
 }): SessionService {
   const { db, kv, clock, audit, successorKey, settings } = deps;
-  const revokedKey = (sid: string) => `revoked:${sid}`;
+  // Tokens issued before revocation expire within accessTokenTtl; the marker need not outlive them.
+  const revocation = createSessionRevocation({ db, kv, revocation: deps.revocation, markerTtl: settings.accessTokenTtl + 5, onRevoked: deps.onRevoked });
+  const publishRevocations = revocation.publish;
   const successorOf = (token: string) => REFRESH_PREFIX + hmacSha256(successorKey, token);
   const liveSession = (now: Date) =>
     and(isNull(sessions.revokedAt), gt(sessions.idleExpiresAt, now), gt(sessions.expiresAt, now));
-
-  /** After commit: stop the sessions' access tokens on every instance. */
-  async function publishRevocations(ids: string[]) {
-    // Tokens issued before revocation expire within accessTokenTtl; the marker need not outlive them.
-    await Promise.all(ids.map((id) => kv.setex(revokedKey(id), settings.accessTokenTtl + 5, '1')));
-    for (const id of ids) deps.onRevoked?.(id);
-  }
 
   /** Revokes and records one SESSION_REVOKED per session, in the caller's transaction. */
   async function revokeWhere(tx: Tx, where: ReturnType<typeof and>, now: Date, reason: RevokeReason, meta: AuditMeta = {}): Promise<string[]> {
@@ -233,10 +234,8 @@ export function createSessionService(deps: {
       return { session: outcome.session, refreshToken: outcome.refreshToken, refreshTokenExpiresAt: outcome.expiresAt };
     },
 
-    async tokenState(sessionId, userId) {
-      const [marker, roles] = await kv.mget([revokedKey(sessionId), liveRolesKey(userId)]);
-      return { active: marker == null, liveRoles: roles ? (JSON.parse(roles) as string[]) : null };
-    },
+    tokenState: revocation.tokenState,
+    revocationMarkers: revocation.markers,
 
     async get(sessionId) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId));

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, pgTable, text, timestamp, uuid, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from '../users/users.table';
 
@@ -23,7 +24,11 @@ export const sessions = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedReason: text('revoked_reason'),
   },
-  (t) => [index('sessions_user_active_idx').on(t.userId, t.lastActiveAt)],
+  (t) => [
+    index('sessions_user_active_idx').on(t.userId, t.lastActiveAt),
+    // Rebuilding the revocation markers reads the recently revoked ones (drizzle/0011).
+    index('sessions_revoked_idx').on(t.revokedAt).where(sql`${t.revokedAt} is not null`),
+  ],
 );
 
 export const refreshTokens = pgTable(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import type { Kv } from '../../kv/kv';
 import { NotFoundError } from '../../lib/errors';
@@ -7,6 +7,7 @@ import { isUuid } from '../../lib/ids';
 import { liveRolesKey, ROLES } from '../authz/scopes';
 import type { AuditEvent, AuditMeta, AuditService } from '../audit/audit.service';
 import type { Clock } from '../../lib/clock';
+import type { Marker, RevocationService } from '../revocation/revocation.service';
 import { BadInputError } from '../../lib/bad-input';
 import type { PasswordHistory } from '../auth/password-history.service';
 import type { PasswordPolicy } from '../auth/password-policy';
@@ -44,6 +45,8 @@ export interface UserService {
   count(): Promise<number>;
   /** Sets roles (USER always included); takes effect on existing tokens at their next request. */
   setRoles(userId: string, roles: string[], meta: AuditMeta): Promise<UserRow>;
+  /** Live-roles markers of users whose roles changed within a token's lifetime (rebuild source). */
+  liveRolesMarkers(now: Date): Promise<Marker[]>;
   /** Creates the admin when no account has that e-mail; never overwrites an existing one. */
   ensureAdmin(email: string, password: string, via: 'bootstrap' | 'cli'): Promise<'created' | 'exists'>;
 }
@@ -59,6 +62,9 @@ export function createUserService(deps: {
   passwordHistory: PasswordHistory;
   /** seconds: as long as an access token issued before a role change can live */
   liveRolesTtl: number;
+  revocation: Pick<RevocationService, 'markerWriteFailed'>;
+  /** Told after a role change is visible to token checks, so live subscriptions re-check their scopes. */
+  onRolesChanged?: (userId: string) => void;
 }): UserService {
   const { db, clock, kv, audit, hasher } = deps;
 
@@ -146,12 +152,20 @@ export function createUserService(deps: {
         if (current.roles.includes('ADMIN') && !roles.includes('ADMIN') && admins.length <= 1) {
           throw new BadInputError('At least one admin must remain: grant ADMIN to someone else first.', 'roles');
         }
-        const [updated] = await tx.update(users).set({ roles, updatedAt: now }).where(eq(users.id, userId)).returning();
+        const [updated] = await tx.update(users).set({ roles, rolesChangedAt: now, updatedAt: now }).where(eq(users.id, userId)).returning();
         await audit.record(tx, { ...meta, action: 'ROLES_CHANGED', userId, details: { roles, previousRoles: current.roles } });
         return updated!;
       });
-      await kv.setex(liveRolesKey(userId), deps.liveRolesTtl, JSON.stringify(row.roles));
+      // Committed: if the kv cannot take it, every instance rebuilds from roles_changed_at instead.
+      await kv.setex(liveRolesKey(userId), deps.liveRolesTtl, JSON.stringify(row.roles)).catch(deps.revocation.markerWriteFailed);
+      deps.onRolesChanged?.(userId);
       return row;
+    },
+    async liveRolesMarkers(now) {
+      // rolesChangedAt is written in the same transaction as the roles: as durable as the change.
+      const since = new Date(now.getTime() - deps.liveRolesTtl * 1000);
+      const rows = await db.select({ id: users.id, roles: users.roles, changedAt: users.rolesChangedAt }).from(users).where(gt(users.rolesChangedAt, since));
+      return rows.map((r) => ({ key: liveRolesKey(r.id), value: JSON.stringify(r.roles), ttl: deps.liveRolesTtl - (now.getTime() - r.changedAt!.getTime()) / 1000 }));
     },
     async count() {
       const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(isNull(users.disabledAt));
