@@ -131,6 +131,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     trustedDevices,
     challenges,
     lockout,
+    apiKeys,
     settings: { publicUrl: config.publicUrl, ttl: config.passwordResetTtl },
   });
   const emailVerification = createEmailVerificationService({

@@ -59,6 +59,10 @@ type Documents = {
     "\n  mutation WebhookDelete($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { webhookId }\n      ... on Error { code message }\n    }\n  }\n": typeof types.WebhookDeleteDocument,
     "\n  query WebhookList {\n    webhooks { id url description createdAt createdBy }\n  }\n": typeof types.WebhookListDocument,
     "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": typeof types.WebhookDeliveryLogDocument,
+    "\n  mutation RecoveryKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RecoveryKeyCreateDocument,
+    "\n  query RecoveryKeyMe {\n    me { id }\n  }\n": typeof types.RecoveryKeyMeDocument,
+    "\n  mutation RecoveryRequestReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": typeof types.RecoveryRequestResetDocument,
+    "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RecoveryResetDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": typeof types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
     "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LockLoginDocument,
@@ -127,6 +131,10 @@ const documents: Documents = {
     "\n  mutation WebhookDelete($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { webhookId }\n      ... on Error { code message }\n    }\n  }\n": types.WebhookDeleteDocument,
     "\n  query WebhookList {\n    webhooks { id url description createdAt createdBy }\n  }\n": types.WebhookListDocument,
     "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": types.WebhookDeliveryLogDocument,
+    "\n  mutation RecoveryKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id } }\n      ... on Error { code message }\n    }\n  }\n": types.RecoveryKeyCreateDocument,
+    "\n  query RecoveryKeyMe {\n    me { id }\n  }\n": types.RecoveryKeyMeDocument,
+    "\n  mutation RecoveryRequestReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": types.RecoveryRequestResetDocument,
+    "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n": types.RecoveryResetDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
     "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LockLoginDocument,
@@ -327,6 +335,22 @@ export function graphql(source: "\n  query WebhookList {\n    webhooks { id url 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n"): typeof import('./graphql').WebhookDeliveryLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecoveryKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RecoveryKeyCreateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RecoveryKeyMe {\n    me { id }\n  }\n"): typeof import('./graphql').RecoveryKeyMeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecoveryRequestReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n"): typeof import('./graphql').RecoveryRequestResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RecoveryResetDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -635,6 +635,40 @@ export type WebhookDeliveryLogQueryVariables = Exact<{
 
 export type WebhookDeliveryLogQuery = { webhookDeliveries: Array<{ id: string, webhookId: string, alertId: string, status: WebhookDeliveryStatus, attempts: number, lastAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ attempt: number, attemptedAt: string, statusCode: number | null, error: string | null }> }> };
 
+export type RecoveryKeyCreateMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type RecoveryKeyCreateMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload', secret: string, apiKey: { id: string } }
+    | { __typename: 'InvalidScopeError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type RecoveryKeyMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RecoveryKeyMeQuery = { me: { id: string } | null };
+
+export type RecoveryRequestResetMutationVariables = Exact<{
+  input: RequestPasswordResetInput;
+}>;
+
+
+export type RecoveryRequestResetMutation = { requestPasswordReset: boolean };
+
+export type RecoveryResetMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type RecoveryResetMutation = { resetPassword:
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'ResetPasswordSuccess', sessionsEnded: number, trustedDevicesRevoked: number, apiKeysRevoked: number }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
 export type TamperVerifyChainQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1488,6 +1522,51 @@ export const WebhookDeliveryLogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WebhookDeliveryLogQuery, WebhookDeliveryLogQueryVariables>;
+export const RecoveryKeyCreateDocument = new TypedDocumentString(`
+    mutation RecoveryKeyCreate($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      secret
+      apiKey {
+        id
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecoveryKeyCreateMutation, RecoveryKeyCreateMutationVariables>;
+export const RecoveryKeyMeDocument = new TypedDocumentString(`
+    query RecoveryKeyMe {
+  me {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RecoveryKeyMeQuery, RecoveryKeyMeQueryVariables>;
+export const RecoveryRequestResetDocument = new TypedDocumentString(`
+    mutation RecoveryRequestReset($input: RequestPasswordResetInput!) {
+  requestPasswordReset(input: $input)
+}
+    `) as unknown as TypedDocumentString<RecoveryRequestResetMutation, RecoveryRequestResetMutationVariables>;
+export const RecoveryResetDocument = new TypedDocumentString(`
+    mutation RecoveryReset($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    __typename
+    ... on ResetPasswordSuccess {
+      sessionsEnded
+      trustedDevicesRevoked
+      apiKeysRevoked
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecoveryResetMutation, RecoveryResetMutationVariables>;
 export const TamperVerifyChainDocument = new TypedDocumentString(`
     query TamperVerifyChain {
   verifyAuditChain {

@@ -16,10 +16,14 @@ export const InvalidTokenErrorRef = errorType(InvalidTokenError, {
 });
 
 const ResetPasswordSuccessRef = builder
-  .objectRef<{ __typename: 'ResetPasswordSuccess'; sessionsEnded: number; trustedDevicesRevoked: number }>('ResetPasswordSuccess')
+  .objectRef<{ __typename: 'ResetPasswordSuccess'; sessionsEnded: number; trustedDevicesRevoked: number; apiKeysRevoked: number }>('ResetPasswordSuccess')
   .implement({
-    description: 'The password changed. Every session and trusted device of the account ended; nobody is signed in: call login.',
-    fields: (t) => ({ sessionsEnded: t.exposeInt('sessionsEnded'), trustedDevicesRevoked: t.exposeInt('trustedDevicesRevoked') }),
+    description: 'The password changed. Every session, trusted device and API key of the account ended; nobody is signed in: call login.',
+    fields: (t) => ({
+      sessionsEnded: t.exposeInt('sessionsEnded'),
+      trustedDevicesRevoked: t.exposeInt('trustedDevicesRevoked'),
+      apiKeysRevoked: t.exposeInt('apiKeysRevoked', { description: 'API keys revoked: whoever knew the old password may have made them. Create new ones after signing in.' }),
+    }),
   });
 
 const VerifyEmailSuccessRef = builder
@@ -79,7 +83,7 @@ builder.mutationFields((t) => ({
     type: ResetPasswordResult,
     ...rateLimit({ rule: 'resetPassword', max: 10, window: '1h' }),
     description:
-      'Sets a new password with the token of a reset mail. Ends every session and trusted device and clears sign-in locks; does not sign in. A refused password leaves the token usable.',
+      'Sets a new password with the token of a reset mail. Ends every session and trusted device, revokes every API key (refused from the next request on every instance) and clears sign-in locks; does not sign in. A refused password leaves the token usable.',
     args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       expected([InvalidTokenError, WeakPasswordError], async () => ({
