@@ -51,7 +51,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     sealer,
     logger: deps.logger,
     audit: { record: (tx, event) => audit.record(tx, event) },
-    settings: { allowInsecureLoopback: config.nodeEnv !== 'production', maxAttempts: 8, timeoutMs: 10_000 },
+    settings: { allowPrivate: config.webhookAllowPrivate, maxAttempts: 8, timeoutMs: 10_000 },
   });
   const alerts = createAlertService({ db, clock, pubsub: deps.pubsub, settings: config.alerts, afterStore: webhooks.enqueue });
   const recorded = createAuditService({ db, clock, retentionDays: config.auditRetentionDays, afterAppend: alerts.evaluate });

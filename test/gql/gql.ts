@@ -71,6 +71,7 @@ type Documents = {
     "\n  mutation LimitedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LimitedLoginDocument,
     "\n  mutation LimitedReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.LimitedReauthenticateDocument,
     "query DownMe { me { id } }": typeof types.DownMeDocument,
+    "\n  mutation SsrfWebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id url } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.SsrfWebhookCreateDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": typeof types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ConfirmMfaDocument,
     "\n  mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {\n    verifyMfaLogin(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified assuranceLevel authenticatedAt } user { id mfaEnabled } }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.VerifyMfaLoginDocument,
@@ -143,6 +144,7 @@ const documents: Documents = {
     "\n  mutation LimitedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LimitedLoginDocument,
     "\n  mutation LimitedReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.LimitedReauthenticateDocument,
     "query DownMe { me { id } }": types.DownMeDocument,
+    "\n  mutation SsrfWebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id url } }\n      ... on Error { code message }\n    }\n  }\n": types.SsrfWebhookCreateDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.ConfirmMfaDocument,
     "\n  mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {\n    verifyMfaLogin(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified assuranceLevel authenticatedAt } user { id mfaEnabled } }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.VerifyMfaLoginDocument,
@@ -383,6 +385,10 @@ export function graphql(source: "\n  mutation LimitedReauthenticate($input: Reau
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query DownMe { me { id } }"): typeof import('./graphql').DownMeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SsrfWebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id url } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').SsrfWebhookCreateDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

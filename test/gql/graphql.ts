@@ -83,7 +83,7 @@ export type CreateApiKeyInput = {
 export type CreateWebhookInput = {
   /** At most 200 characters. */
   description?: string | null | undefined;
-  /** https:// (http:// only for 127.0.0.1, ::1 or localhost, and not in production). Redirects are not followed. */
+  /** https:// to a public address. The host is resolved again at every delivery and a non-public address is refused then too. Redirects are not followed. (Loopback and private receivers, and http:// to them, only with WEBHOOK_ALLOW_PRIVATE=1, for development.) */
   url: string;
 };
 
@@ -747,6 +747,16 @@ export type DownMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DownMeQuery = { me: { id: string } | null };
+
+export type SsrfWebhookCreateMutationVariables = Exact<{
+  input: CreateWebhookInput;
+}>;
+
+
+export type SsrfWebhookCreateMutation = { createWebhook:
+    | { __typename: 'CreateWebhookPayload', webhook: { id: string, url: string } }
+    | { __typename: 'InvalidWebhookUrlError', code: ErrorCode, message: string }
+   };
 
 export type EnrollMfaMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -1683,6 +1693,23 @@ export const DownMeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DownMeQuery, DownMeQueryVariables>;
+export const SsrfWebhookCreateDocument = new TypedDocumentString(`
+    mutation SsrfWebhookCreate($input: CreateWebhookInput!) {
+  createWebhook(input: $input) {
+    __typename
+    ... on CreateWebhookPayload {
+      webhook {
+        id
+        url
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SsrfWebhookCreateMutation, SsrfWebhookCreateMutationVariables>;
 export const EnrollMfaDocument = new TypedDocumentString(`
     mutation EnrollMfa {
   enrollMfa {
