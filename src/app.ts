@@ -15,6 +15,7 @@ import { useBodyLimit } from './http/use-body-limit';
 import { requestIdOf, useRequestLog } from './http/use-request-id';
 import { useRoutes } from './http/use-routes';
 import { useOncePerDocument } from './graphql/use-once-per-document';
+import { useValidUnicode } from './graphql/use-valid-unicode';
 import { useAuditExport } from './modules/audit/use-audit-export';
 import { BadInputError } from './lib/bad-input';
 import { DomainError } from './lib/errors';
@@ -96,6 +97,7 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
       useBodyLimit(config.limits.maxBodyBytes),
       ...armorPlugins({ limits: config.limits, fieldSuggestions: config.fieldSuggestions }),
       useOncePerDocument(),
+      useValidUnicode(),
       useAuditExport(services, logger),
       usePrometheus({
         registry: metrics.registry,

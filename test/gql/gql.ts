@@ -71,6 +71,11 @@ type Documents = {
     "\n  mutation LimitedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LimitedLoginDocument,
     "\n  mutation LimitedReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.LimitedReauthenticateDocument,
     "query DownMe { me { id } }": typeof types.DownMeDocument,
+    "\n  mutation UnicodeRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { email } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnicodeRegisterDocument,
+    "\n  mutation UnicodeLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnicodeLoginDocument,
+    "\n  mutation UnicodeKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnicodeKeyCreateDocument,
+    "\n  query UnicodeKeys {\n    apiKeys { id name }\n  }\n": typeof types.UnicodeKeysDocument,
+    "\n  mutation UnicodeKeyByName($name: String!) {\n    createApiKey(input: { name: $name, scopes: [\"profile:read\"] }) {\n      __typename\n    }\n  }\n": typeof types.UnicodeKeyByNameDocument,
     "\n  mutation SsrfWebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id url } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.SsrfWebhookCreateDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": typeof types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ConfirmMfaDocument,
@@ -144,6 +149,11 @@ const documents: Documents = {
     "\n  mutation LimitedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LimitedLoginDocument,
     "\n  mutation LimitedReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.LimitedReauthenticateDocument,
     "query DownMe { me { id } }": types.DownMeDocument,
+    "\n  mutation UnicodeRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { email } }\n      ... on Error { code message }\n    }\n  }\n": types.UnicodeRegisterDocument,
+    "\n  mutation UnicodeLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.UnicodeLoginDocument,
+    "\n  mutation UnicodeKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.UnicodeKeyCreateDocument,
+    "\n  query UnicodeKeys {\n    apiKeys { id name }\n  }\n": types.UnicodeKeysDocument,
+    "\n  mutation UnicodeKeyByName($name: String!) {\n    createApiKey(input: { name: $name, scopes: [\"profile:read\"] }) {\n      __typename\n    }\n  }\n": types.UnicodeKeyByNameDocument,
     "\n  mutation SsrfWebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id url } }\n      ... on Error { code message }\n    }\n  }\n": types.SsrfWebhookCreateDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.ConfirmMfaDocument,
@@ -385,6 +395,26 @@ export function graphql(source: "\n  mutation LimitedReauthenticate($input: Reau
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query DownMe { me { id } }"): typeof import('./graphql').DownMeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnicodeRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { email } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').UnicodeRegisterDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnicodeLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').UnicodeLoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnicodeKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').UnicodeKeyCreateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UnicodeKeys {\n    apiKeys { id name }\n  }\n"): typeof import('./graphql').UnicodeKeysDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnicodeKeyByName($name: String!) {\n    createApiKey(input: { name: $name, scopes: [\"profile:read\"] }) {\n      __typename\n    }\n  }\n"): typeof import('./graphql').UnicodeKeyByNameDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

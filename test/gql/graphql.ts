@@ -748,6 +748,56 @@ export type DownMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type DownMeQuery = { me: { id: string } | null };
 
+export type UnicodeRegisterMutationVariables = Exact<{
+  input: RegisterInput;
+}>;
+
+
+export type UnicodeRegisterMutation = { register:
+    | { __typename: 'AuthPayload', accessToken: string, user: { email: string } }
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
+export type UnicodeLoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type UnicodeLoginMutation = { login:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallenge' }
+   };
+
+export type UnicodeKeyCreateMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type UnicodeKeyCreateMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload' }
+    | { __typename: 'InvalidScopeError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type UnicodeKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UnicodeKeysQuery = { apiKeys: Array<{ id: string, name: string }> };
+
+export type UnicodeKeyByNameMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type UnicodeKeyByNameMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload' }
+    | { __typename: 'InvalidScopeError' }
+    | { __typename: 'ReauthRequiredError' }
+   };
+
 export type SsrfWebhookCreateMutationVariables = Exact<{
   input: CreateWebhookInput;
 }>;
@@ -1693,6 +1743,60 @@ export const DownMeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DownMeQuery, DownMeQueryVariables>;
+export const UnicodeRegisterDocument = new TypedDocumentString(`
+    mutation UnicodeRegister($input: RegisterInput!) {
+  register(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+      user {
+        email
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UnicodeRegisterMutation, UnicodeRegisterMutationVariables>;
+export const UnicodeLoginDocument = new TypedDocumentString(`
+    mutation UnicodeLogin($input: LoginInput!) {
+  login(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UnicodeLoginMutation, UnicodeLoginMutationVariables>;
+export const UnicodeKeyCreateDocument = new TypedDocumentString(`
+    mutation UnicodeKeyCreate($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UnicodeKeyCreateMutation, UnicodeKeyCreateMutationVariables>;
+export const UnicodeKeysDocument = new TypedDocumentString(`
+    query UnicodeKeys {
+  apiKeys {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<UnicodeKeysQuery, UnicodeKeysQueryVariables>;
+export const UnicodeKeyByNameDocument = new TypedDocumentString(`
+    mutation UnicodeKeyByName($name: String!) {
+  createApiKey(input: {name: $name, scopes: ["profile:read"]}) {
+    __typename
+  }
+}
+    `) as unknown as TypedDocumentString<UnicodeKeyByNameMutation, UnicodeKeyByNameMutationVariables>;
 export const SsrfWebhookCreateDocument = new TypedDocumentString(`
     mutation SsrfWebhookCreate($input: CreateWebhookInput!) {
   createWebhook(input: $input) {

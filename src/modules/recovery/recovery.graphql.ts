@@ -42,7 +42,7 @@ const VerifyEmailSuccessRef = builder
 const ChangeEmailRequestedRef = builder.objectRef<{ __typename: 'ChangeEmailRequested'; newEmail: string; expiresAt: Date }>('ChangeEmailRequested').implement({
   description: 'A confirmation link went to the new address, and a notice to the current one. The address changes once the link is opened (verifyEmail).',
   fields: (t) => ({
-    newEmail: t.exposeString('newEmail', { description: 'Normalised: trimmed, Unicode NFC, lower-case.' }),
+    newEmail: t.exposeString('newEmail', { description: 'Normalised: trimmed, Unicode NFC, lower-case, the domain in its ASCII (punycode) form without a trailing dot.' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the link stops working.' }),
   }),
 });
