@@ -1,5 +1,6 @@
 import { auditMeta } from '../../context';
 import { builder } from '../../graphql/builder';
+import { oncePerDocument } from '../../graphql/once-per-document';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
 import { sessionGuard } from '../../graphql/guard';
 import { EmailTakenErrorRef, meta, WeakPasswordErrorRef } from '../auth/auth.graphql';
@@ -81,6 +82,7 @@ builder.mutationFields((t) => ({
 
   resetPassword: t.field({
     type: ResetPasswordResult,
+    ...oncePerDocument(),
     ...rateLimit({ rule: 'resetPassword', max: 10, window: '1h' }),
     description:
       'Sets a new password with the token of a reset mail. Ends every session and trusted device, revokes every API key (refused from the next request on every instance) and clears sign-in locks; does not sign in. A refused password leaves the token usable.',
@@ -109,6 +111,7 @@ builder.mutationFields((t) => ({
 
   verifyEmail: t.field({
     type: VerifyEmailResult,
+    ...oncePerDocument(),
     ...rateLimit({ rule: 'verifyEmail', max: 10, window: '1h' }),
     description:
       'Spends the token of a verification or address-change mail. Needs no sign-in (the link may be opened anywhere). An address change ends the account’s other sessions: all of them unless the caller is signed in to it.',
