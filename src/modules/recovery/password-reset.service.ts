@@ -132,8 +132,12 @@ export function createPasswordResetService(deps: {
       const trustedDevicesRevoked = await deps.trustedDevices.revokeAll(user.id, 'password_reset', meta);
       await deps.challenges.closeAll(user.id);
       const sessionsEnded = await deps.sessions.revokeAllExcept(user.id, null, 'password_reset', meta);
+      // A session of the old password could have made a key between the password's transaction
+      // and its own end: sweep once more now that no such session is left.
+      const late = await db.transaction((tx) => deps.apiKeys.revokeAllForUser(tx, user.id, 'password_reset', meta));
+      await late.effective();
       await deps.lockout.clear(user);
-      return { sessionsEnded, trustedDevicesRevoked, apiKeysRevoked: keys.count };
+      return { sessionsEnded, trustedDevicesRevoked, apiKeysRevoked: keys.count + late.count };
     },
 
     async idle() {
