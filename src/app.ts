@@ -17,6 +17,7 @@ import { useMetrics } from './http/use-metrics';
 import { requestIdOf, useRequestLog } from './http/use-request-id';
 import { useRoutes } from './http/use-routes';
 import { useOncePerDocument } from './graphql/use-once-per-document';
+import { useValidUnicode } from './graphql/use-valid-unicode';
 import { useAuditExport } from './modules/audit/use-audit-export';
 import { BadInputError } from './lib/bad-input';
 import { DomainError } from './lib/errors';
@@ -105,6 +106,7 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
       useBodyLimit(config.limits.maxBodyBytes),
       ...armorPlugins({ limits: config.limits, fieldSuggestions: config.fieldSuggestions }),
       useOncePerDocument(),
+      useValidUnicode(),
       useAuditExport(services, logger),
       ...(config.introspection ? [] : [disableIntrospection()]),
     ],

@@ -66,6 +66,8 @@ export interface Config {
   passwordHistory: number;
   /** milliseconds: how long to wait for HIBP_URL before giving up on that one check */
   hibpTimeoutMs: number;
+  /** WEBHOOK_ALLOW_PRIVATE: webhooks may deliver to loopback and private addresses (development only). */
+  webhookAllowPrivate: boolean;
   /** Per rule name (`login`, `login.account`, ...): overrides of the @rateLimit defaults. */
   rateLimits: Record<string, RateLimitOverride>;
   lockout: LockoutPolicy;
@@ -357,6 +359,7 @@ export function parseConfig(env: Env): Config {
     passwordMinLengthWithMfa: int('PASSWORD_MIN_LENGTH_WITH_MFA', 8, 8, 1024),
     passwordHistory: int('PASSWORD_HISTORY', 12, 0, 100),
     hibpTimeoutMs: int('HIBP_TIMEOUT_MS', 2000, 100, 60000),
+    webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
     rateLimits: rateLimits(),
     lockout: lockout(),
     limits: {

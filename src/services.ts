@@ -53,7 +53,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     sealer,
     logger: deps.logger,
     audit: { record: (tx, event) => audit.record(tx, event) },
-    settings: { allowInsecureLoopback: config.nodeEnv !== 'production', maxAttempts: 8, timeoutMs: 10_000 },
+    settings: { allowPrivate: config.webhookAllowPrivate, maxAttempts: 8, timeoutMs: 10_000 },
   });
   const alerts = createAlertService({ db, clock, pubsub: deps.pubsub, settings: config.alerts, afterStore: webhooks.enqueue });
   const recorded = createAuditService({ db, clock, retentionDays: config.auditRetentionDays, afterAppend: alerts.evaluate });
@@ -153,6 +153,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     trustedDevices,
     challenges,
     lockout,
+    apiKeys,
     settings: { publicUrl: config.publicUrl, ttl: config.passwordResetTtl },
   });
   const emailVerification = createEmailVerificationService({

@@ -18,16 +18,31 @@
  *   (`depthCostFactor: 1`; depth has its own limit). armor's default of 1.5 per level puts one
  *   full page of audit entries (`auditLogs(first: 100)`, every field) over 5,000; with 1 it costs
  *   2,400. No test document costs over 29, nests deeper than 4 or has over 70 tokens.
+ * - A `first` given in a variable counts as its value too. A validation rule cannot see variables
+ *   (the verdict is cached per document), so once the variables are known, at execution, the
+ *   same cost rule measures the operation again with them written in (`useVariableCost`): the
+ *   literal and the variable form of one query cost the same.
  * - `__schema` is not measured (`ignoreIntrospection`): the introspection query codegen and
  *   GraphiQL send nests 15 levels deep. What guards it instead is graphql-js's own
  *   MaxIntrospectionDepthRule (part of specifiedRules in graphql 16.9+), which refuses the exponential
  *   `types { fields { type { fields … } } }` shapes; the token and alias limits still apply.
  *   `__type` is measured like any field.
  */
-import { GraphQLError, type ExecutionResult, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  validate,
+  visit,
+  type ArgumentNode,
+  type DocumentNode,
+  type ExecutionResult,
+  type OperationDefinitionNode,
+  type ValidationContext,
+  type ValueNode,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
-import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { costLimitPlugin, costLimitRule, type CostLimitOptions } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
@@ -53,23 +68,77 @@ export function armorPlugins(opts: { limits: GraphQLLimits; fieldSuggestions: bo
     context.reportError(queryTooComplex());
   };
   const quiet = { exposeLimits: false, errorMessage: TOO_COMPLEX_MESSAGE, propagateOnRejection: false, onReject: [refuse] };
+  const cost: CostLimitOptions = {
+    maxCost: limits.maxCost,
+    objectCost: 2,
+    scalarCost: 1,
+    depthCostFactor: 1,
+    flattenFragments: true,
+    ignoreIntrospection: true,
+  };
 
   return [
     maxTokensPlugin({ n: limits.maxTokens, ...quiet }),
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, ...quiet }),
     maxAliasesPlugin({ n: limits.maxAliases, ...quiet }),
     maxDirectivesPlugin({ n: limits.maxDirectives, ...quiet }),
-    costLimitPlugin({
-      maxCost: limits.maxCost,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1,
-      flattenFragments: true,
-      ignoreIntrospection: true,
-      ...quiet,
-    }),
+    costLimitPlugin({ ...cost, ...quiet }),
+    useVariableCost(cost),
     ...(opts.fieldSuggestions ? [] : [blockFieldSuggestionsPlugin({ mask: '' }), useNoSuggestions()]),
   ] as Plugin[];
+}
+
+/** The arguments armor's cost rule multiplies by (a page size). */
+const LIST_SIZE_ARGS = new Set(['first', 'last']);
+/** GraphQL Int's largest value: anything above is refused by coercion anyway, and must not slip through as 1. */
+const MAX_INT = 2 ** 31 - 1;
+
+/**
+ * The executed operation (with the fragments) where every list-size argument given by a variable
+ * holds the variable's value (or its default) as a literal; undefined when none is a variable.
+ */
+export function withListSizesInlined(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): DocumentNode | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation) return undefined;
+  const defaults = new Map((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue]));
+  const valueOf = (name: string): ValueNode | undefined => {
+    const given = variables?.[name];
+    if (typeof given === 'number' && Number.isFinite(given)) return { kind: Kind.INT, value: String(Math.min(Math.trunc(given), MAX_INT)) };
+    if (given === undefined && defaults.get(name)?.kind === Kind.INT) return defaults.get(name);
+    return undefined;
+  };
+  let changed = false;
+  const single: DocumentNode = { ...document, definitions: document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION || d === operation) };
+  const inlined = visit(single, {
+    Argument(node: ArgumentNode) {
+      if (!LIST_SIZE_ARGS.has(node.name.value) || node.value.kind !== Kind.VARIABLE) return undefined;
+      const value = valueOf(node.value.name.value);
+      if (!value) return undefined;
+      changed = true;
+      return { ...node, value };
+    },
+  });
+  return changed ? inlined : undefined;
+}
+
+/**
+ * The cost limit again at execution, with list sizes from variables: `auditLogs(first: $n)` fifteen
+ * times over must cost what `auditLogs(first: 100)` fifteen times costs. Same rule, same answer.
+ */
+function useVariableCost(cost: CostLimitOptions): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const document = withListSizesInlined(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined);
+      if (!document) return;
+      let over = false;
+      validate(args.schema, document, [costLimitRule({ ...cost, exposeLimits: false, propagateOnRejection: false, onReject: [() => (over = true)] })]);
+      if (over) {
+        // 400 like the same refusal in validation; yoga keeps `http` out of the response body.
+        setResultAndStopExecution({ errors: [new GraphQLError(TOO_COMPLEX_MESSAGE, { extensions: { code: QUERY_TOO_COMPLEX, http: { status: 400 } } })] });
+      }
+    },
+  };
 }
 
 // graphql-js phrases every hint through one helper: ` Did you mean "a", "b", or "c"?`, sometimes

@@ -1,11 +1,11 @@
-/** Registers oncePerDocumentRule for the credential-checking mutations (see once-per-document.ts). */
+/** Registers oncePerDocumentRule for the fields that declare oncePerDocument() (see once-per-document.ts). */
 import type { Plugin } from 'graphql-yoga';
-import { ONCE_PER_DOCUMENT_FIELDS, oncePerDocumentRule } from './once-per-document';
+import { oncePerDocumentRule } from './once-per-document';
 
 export function useOncePerDocument(): Plugin {
   return {
     onValidate({ addValidationRule }) {
-      addValidationRule(oncePerDocumentRule(ONCE_PER_DOCUMENT_FIELDS));
+      addValidationRule(oncePerDocumentRule());
     },
   };
 }

@@ -61,6 +61,10 @@ type Documents = {
     "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": typeof types.WebhookDeliveryLogDocument,
     "\n  mutation AdminKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { scopes } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.AdminKeyCreateDocument,
     "\n  mutation AdminKeyDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.AdminKeyDisableMfaDocument,
+    "\n  mutation RecoveryKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RecoveryKeyCreateDocument,
+    "\n  query RecoveryKeyMe {\n    me { id }\n  }\n": typeof types.RecoveryKeyMeDocument,
+    "\n  mutation RecoveryRequestReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": typeof types.RecoveryRequestResetDocument,
+    "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RecoveryResetDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": typeof types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
     "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LockLoginDocument,
@@ -74,6 +78,12 @@ type Documents = {
     "\n  mutation DurableCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.DurableCreateKeyDocument,
     "\n  mutation DurableRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.DurableRevokeKeyDocument,
     "\n  mutation StreamSetRoles($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.StreamSetRolesDocument,
+    "\n  mutation UnicodeRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { email } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnicodeRegisterDocument,
+    "\n  mutation UnicodeLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnicodeLoginDocument,
+    "\n  mutation UnicodeKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnicodeKeyCreateDocument,
+    "\n  query UnicodeKeys {\n    apiKeys { id name }\n  }\n": typeof types.UnicodeKeysDocument,
+    "\n  mutation UnicodeKeyByName($name: String!) {\n    createApiKey(input: { name: $name, scopes: [\"profile:read\"] }) {\n      __typename\n    }\n  }\n": typeof types.UnicodeKeyByNameDocument,
+    "\n  mutation SsrfWebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id url } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.SsrfWebhookCreateDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": typeof types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ConfirmMfaDocument,
     "\n  mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {\n    verifyMfaLogin(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified assuranceLevel authenticatedAt } user { id mfaEnabled } }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.VerifyMfaLoginDocument,
@@ -136,6 +146,10 @@ const documents: Documents = {
     "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": types.WebhookDeliveryLogDocument,
     "\n  mutation AdminKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { scopes } }\n      ... on Error { code message }\n    }\n  }\n": types.AdminKeyCreateDocument,
     "\n  mutation AdminKeyDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.AdminKeyDisableMfaDocument,
+    "\n  mutation RecoveryKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id } }\n      ... on Error { code message }\n    }\n  }\n": types.RecoveryKeyCreateDocument,
+    "\n  query RecoveryKeyMe {\n    me { id }\n  }\n": types.RecoveryKeyMeDocument,
+    "\n  mutation RecoveryRequestReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": types.RecoveryRequestResetDocument,
+    "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n": types.RecoveryResetDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
     "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LockLoginDocument,
@@ -149,6 +163,12 @@ const documents: Documents = {
     "\n  mutation DurableCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id } }\n      ... on Error { code message }\n    }\n  }\n": types.DurableCreateKeyDocument,
     "\n  mutation DurableRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.DurableRevokeKeyDocument,
     "\n  mutation StreamSetRoles($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.StreamSetRolesDocument,
+    "\n  mutation UnicodeRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { email } }\n      ... on Error { code message }\n    }\n  }\n": types.UnicodeRegisterDocument,
+    "\n  mutation UnicodeLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.UnicodeLoginDocument,
+    "\n  mutation UnicodeKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.UnicodeKeyCreateDocument,
+    "\n  query UnicodeKeys {\n    apiKeys { id name }\n  }\n": types.UnicodeKeysDocument,
+    "\n  mutation UnicodeKeyByName($name: String!) {\n    createApiKey(input: { name: $name, scopes: [\"profile:read\"] }) {\n      __typename\n    }\n  }\n": types.UnicodeKeyByNameDocument,
+    "\n  mutation SsrfWebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id url } }\n      ... on Error { code message }\n    }\n  }\n": types.SsrfWebhookCreateDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.ConfirmMfaDocument,
     "\n  mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {\n    verifyMfaLogin(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified assuranceLevel authenticatedAt } user { id mfaEnabled } }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.VerifyMfaLoginDocument,
@@ -352,6 +372,22 @@ export function graphql(source: "\n  mutation AdminKeyDisableMfa($input: Disable
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation RecoveryKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RecoveryKeyCreateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RecoveryKeyMe {\n    me { id }\n  }\n"): typeof import('./graphql').RecoveryKeyMeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecoveryRequestReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n"): typeof import('./graphql').RecoveryRequestResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RecoveryResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n"): typeof import('./graphql').TamperVerifyChainDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -401,6 +437,30 @@ export function graphql(source: "\n  mutation DurableRevokeKey($id: ID!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation StreamSetRoles($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').StreamSetRolesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnicodeRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { email } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').UnicodeRegisterDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnicodeLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').UnicodeLoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnicodeKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').UnicodeKeyCreateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UnicodeKeys {\n    apiKeys { id name }\n  }\n"): typeof import('./graphql').UnicodeKeysDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnicodeKeyByName($name: String!) {\n    createApiKey(input: { name: $name, scopes: [\"profile:read\"] }) {\n      __typename\n    }\n  }\n"): typeof import('./graphql').UnicodeKeyByNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SsrfWebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id url } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').SsrfWebhookCreateDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -83,7 +83,7 @@ export type CreateApiKeyInput = {
 export type CreateWebhookInput = {
   /** At most 200 characters. */
   description?: string | null | undefined;
-  /** https:// (http:// only for 127.0.0.1, ::1 or localhost, and not in production). Redirects are not followed. */
+  /** https:// to a public address. The host is resolved again at every delivery and a non-public address is refused then too. Redirects are not followed. (Loopback and private receivers, and http:// to them, only with WEBHOOK_ALLOW_PRIVATE=1, for development.) */
   url: string;
 };
 
@@ -661,6 +661,40 @@ export type AdminKeyDisableMfaMutation = { disableMfa:
     | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
    };
 
+export type RecoveryKeyCreateMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type RecoveryKeyCreateMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload', secret: string, apiKey: { id: string } }
+    | { __typename: 'InvalidScopeError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type RecoveryKeyMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RecoveryKeyMeQuery = { me: { id: string } | null };
+
+export type RecoveryRequestResetMutationVariables = Exact<{
+  input: RequestPasswordResetInput;
+}>;
+
+
+export type RecoveryRequestResetMutation = { requestPasswordReset: boolean };
+
+export type RecoveryResetMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type RecoveryResetMutation = { resetPassword:
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'ResetPasswordSuccess', sessionsEnded: number, trustedDevicesRevoked: number, apiKeysRevoked: number }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
 export type TamperVerifyChainQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -784,6 +818,66 @@ export type StreamSetRolesMutationVariables = Exact<{
 export type StreamSetRolesMutation = { setUserRoles:
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'SetUserRolesSuccess' }
+   };
+
+export type UnicodeRegisterMutationVariables = Exact<{
+  input: RegisterInput;
+}>;
+
+
+export type UnicodeRegisterMutation = { register:
+    | { __typename: 'AuthPayload', accessToken: string, user: { email: string } }
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
+export type UnicodeLoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type UnicodeLoginMutation = { login:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallenge' }
+   };
+
+export type UnicodeKeyCreateMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type UnicodeKeyCreateMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload' }
+    | { __typename: 'InvalidScopeError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type UnicodeKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UnicodeKeysQuery = { apiKeys: Array<{ id: string, name: string }> };
+
+export type UnicodeKeyByNameMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type UnicodeKeyByNameMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload' }
+    | { __typename: 'InvalidScopeError' }
+    | { __typename: 'ReauthRequiredError' }
+   };
+
+export type SsrfWebhookCreateMutationVariables = Exact<{
+  input: CreateWebhookInput;
+}>;
+
+
+export type SsrfWebhookCreateMutation = { createWebhook:
+    | { __typename: 'CreateWebhookPayload', webhook: { id: string, url: string } }
+    | { __typename: 'InvalidWebhookUrlError', code: ErrorCode, message: string }
    };
 
 export type EnrollMfaMutationVariables = Exact<{ [key: string]: never; }>;
@@ -1588,6 +1682,51 @@ export const AdminKeyDisableMfaDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AdminKeyDisableMfaMutation, AdminKeyDisableMfaMutationVariables>;
+export const RecoveryKeyCreateDocument = new TypedDocumentString(`
+    mutation RecoveryKeyCreate($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      secret
+      apiKey {
+        id
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecoveryKeyCreateMutation, RecoveryKeyCreateMutationVariables>;
+export const RecoveryKeyMeDocument = new TypedDocumentString(`
+    query RecoveryKeyMe {
+  me {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RecoveryKeyMeQuery, RecoveryKeyMeQueryVariables>;
+export const RecoveryRequestResetDocument = new TypedDocumentString(`
+    mutation RecoveryRequestReset($input: RequestPasswordResetInput!) {
+  requestPasswordReset(input: $input)
+}
+    `) as unknown as TypedDocumentString<RecoveryRequestResetMutation, RecoveryRequestResetMutationVariables>;
+export const RecoveryResetDocument = new TypedDocumentString(`
+    mutation RecoveryReset($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    __typename
+    ... on ResetPasswordSuccess {
+      sessionsEnded
+      trustedDevicesRevoked
+      apiKeysRevoked
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecoveryResetMutation, RecoveryResetMutationVariables>;
 export const TamperVerifyChainDocument = new TypedDocumentString(`
     query TamperVerifyChain {
   verifyAuditChain {
@@ -1761,6 +1900,77 @@ export const StreamSetRolesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StreamSetRolesMutation, StreamSetRolesMutationVariables>;
+export const UnicodeRegisterDocument = new TypedDocumentString(`
+    mutation UnicodeRegister($input: RegisterInput!) {
+  register(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+      user {
+        email
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UnicodeRegisterMutation, UnicodeRegisterMutationVariables>;
+export const UnicodeLoginDocument = new TypedDocumentString(`
+    mutation UnicodeLogin($input: LoginInput!) {
+  login(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UnicodeLoginMutation, UnicodeLoginMutationVariables>;
+export const UnicodeKeyCreateDocument = new TypedDocumentString(`
+    mutation UnicodeKeyCreate($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UnicodeKeyCreateMutation, UnicodeKeyCreateMutationVariables>;
+export const UnicodeKeysDocument = new TypedDocumentString(`
+    query UnicodeKeys {
+  apiKeys {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<UnicodeKeysQuery, UnicodeKeysQueryVariables>;
+export const UnicodeKeyByNameDocument = new TypedDocumentString(`
+    mutation UnicodeKeyByName($name: String!) {
+  createApiKey(input: {name: $name, scopes: ["profile:read"]}) {
+    __typename
+  }
+}
+    `) as unknown as TypedDocumentString<UnicodeKeyByNameMutation, UnicodeKeyByNameMutationVariables>;
+export const SsrfWebhookCreateDocument = new TypedDocumentString(`
+    mutation SsrfWebhookCreate($input: CreateWebhookInput!) {
+  createWebhook(input: $input) {
+    __typename
+    ... on CreateWebhookPayload {
+      webhook {
+        id
+        url
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SsrfWebhookCreateMutation, SsrfWebhookCreateMutationVariables>;
 export const EnrollMfaDocument = new TypedDocumentString(`
     mutation EnrollMfa {
   enrollMfa {

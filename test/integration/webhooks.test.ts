@@ -61,7 +61,8 @@ const MAX_ATTEMPTS = 8;
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD });
+  // The receivers listen on loopback: the development setting that allows non-public receivers.
+  app = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, WEBHOOK_ALLOW_PRIVATE: '1' });
 });
 afterAll(() => app.close());
 
@@ -208,7 +209,7 @@ describe('createWebhook and webhooks', () => {
     expect((await app.gql(WebhookList, undefined, { token })).data.webhooks).toEqual([]);
   });
 
-  it('accepts http:// for loopback hosts outside production only', async () => {
+  it('accepts http:// for loopback hosts only with WEBHOOK_ALLOW_PRIVATE', async () => {
     for (const url of ['http://127.0.0.1:9/x', 'http://[::1]:9/x', 'http://localhost:9/x']) {
       expect((await createHook(url)).webhook.url).toBe(url);
     }
@@ -217,7 +218,7 @@ describe('createWebhook and webhooks', () => {
       clock: app.clock,
       sealer: app.deps.sealer,
       logger: app.deps.logger,
-      settings: { allowInsecureLoopback: false, maxAttempts: MAX_ATTEMPTS, timeoutMs: 1000 },
+      settings: { allowPrivate: false, maxAttempts: MAX_ATTEMPTS, timeoutMs: 1000 },
     });
     await expect(production.create({ url: 'http://127.0.0.1:9/x' })).rejects.toMatchObject({ code: 'INVALID_WEBHOOK_URL' });
   });
@@ -369,10 +370,10 @@ describe('delivery', () => {
       clock: app.clock,
       sealer: app.deps.sealer,
       logger: app.deps.logger,
-      settings: { allowInsecureLoopback: true, maxAttempts: MAX_ATTEMPTS, timeoutMs: 200 },
+      settings: { allowPrivate: true, maxAttempts: MAX_ATTEMPTS, timeoutMs: 200 },
     });
     expect(await impatient.deliverDue()).toEqual({ attempted: 2, delivered: 0, failed: 2 });
-    expect((await deliveriesOf(downHook.webhook.id))[0]).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null, lastError: 'Network error (ECONNREFUSED).' });
+    expect((await deliveriesOf(downHook.webhook.id))[0]).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null, lastError: 'Connection failed.' });
     expect((await deliveriesOf(slowHook.webhook.id))[0]).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null, lastError: 'Timed out after 200 ms.' });
     expect(slow.hits).toHaveLength(1);
   });
@@ -381,7 +382,7 @@ describe('delivery', () => {
     const rx = await startReceiver(() => 200);
     const hook = await createHook(rx.url, rx);
     for (let i = 0; i < 30; i++) await raiseAlert();
-    const other = await startTestApp({}, app.backing);
+    const other = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: '1' }, app.backing);
     try {
       const runs = await Promise.all([app.services.webhooks.deliverDue(), other.services.webhooks.deliverDue(), app.services.webhooks.deliverDue(), other.services.webhooks.deliverDue()]);
       expect(runs.reduce((sum, r) => sum + r.attempted, 0)).toBe(30);

@@ -189,13 +189,12 @@ describe('one answer for any breach', () => {
 });
 
 describe('list arguments are capped on the server, whatever armor sees', () => {
-  // armor multiplies only a literal `first`; a variable is invisible to it. The resolver's cap is what holds.
-  it('auditLogs(first: $first) with first = 1000 returns 100 entries and says there are more', async () => {
+  it('auditLogs(first: $first) with first = 600 returns 100 entries and says there are more', async () => {
     const user = await signUp(app);
     for (let i = 0; i < 105; i++) await app.services.audit.log({ action: 'REAUTHENTICATED', userId: user.user.id });
     const res = await query(
       'query Page($first: Int) { auditLogs(first: $first) { edges { cursor } pageInfo { hasNextPage } } }',
-      { first: 1000 },
+      { first: 600 },
       { token: user.accessToken },
     );
     expectOk(res);
@@ -206,6 +205,40 @@ describe('list arguments are capped on the server, whatever armor sees', () => {
     const literal = await query('{ auditLogs(first: 1000) { edges { cursor } } }', undefined, { token: user.accessToken });
     expectOk(literal);
     expect((literal.json?.data?.auditLogs as { edges: unknown[] }).edges).toHaveLength(100);
+  });
+});
+
+// Threat: a page size in a variable is invisible to a validation rule, so fifteen aliased
+// auditLogs(first: $n) once returned 1,500 rows in one cheap-looking request. The cost limit is
+// applied again at execution with the variables written in: a variable costs what its literal costs.
+describe('cost counts list sizes given in variables', () => {
+  const aliased = (n: number, first: string) => Array.from({ length: n }, (_, i) => `a${i}: auditLogs(first: ${first}) { edges { cursor } }`).join(' ');
+
+  it('refuses 15 aliased auditLogs(first: $first) with first = 100 (cost 7,500), as it refuses the literal form, without running it', async () => {
+    const { accessToken } = await signUp(app);
+    expectTooComplex(await query(`{ ${aliased(15, '100')} }`, undefined, { token: accessToken }));
+    expectTooComplex(await query(`query Many($first: Int) { ${aliased(15, '$first')} }`, { first: 100 }, { token: accessToken }));
+  });
+
+  it('answers the same variable query when it is within the limit (10 × 100 × 5 = 5,000)', async () => {
+    const { accessToken } = await signUp(app);
+    expectOk(await query(`query Many($first: Int) { ${aliased(10, '$first')} }`, { first: 100 }, { token: accessToken }));
+  });
+
+  it('measures a variable exactly like the literal: first = 1000 passes, 1001 is refused', async () => {
+    const { accessToken } = await signUp(app);
+    const q = 'query One($first: Int) { auditLogs(first: $first) { edges { cursor } } }';
+    expectOk(await query(q, { first: 1000 }, { token: accessToken }));
+    expectTooComplex(await query(q, { first: 1001 }, { token: accessToken }));
+  });
+
+  it('counts a variable’s default value, a variable used inside a fragment, and a value too large for Int', async () => {
+    const { accessToken } = await signUp(app);
+    expectTooComplex(await query('query D($first: Int = 1001) { auditLogs(first: $first) { edges { cursor } } }', {}, { token: accessToken }));
+    expectTooComplex(
+      await query('query F($first: Int) { ...Logs } fragment Logs on Query { auditLogs(first: $first) { edges { node { id } } } }', { first: 1000 }, { token: accessToken }),
+    );
+    expectTooComplex(await query('query Big($first: Int) { auditLogs(first: $first) { edges { cursor } } }', { first: 1e12 }, { token: accessToken }));
   });
 });
 

@@ -186,6 +186,13 @@ describe('parseConfig validation', () => {
     expect(parseConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(problemsOf({ TRUST_PROXY: 'sometimes' }).problems[0]).toMatch(/^TRUST_PROXY: /);
   });
+
+  it('allows webhooks to non-public addresses only with WEBHOOK_ALLOW_PRIVATE, in any NODE_ENV (no default from NODE_ENV)', () => {
+    for (const NODE_ENV of ['development', 'test', 'production']) {
+      expect(parseConfig({ NODE_ENV, ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') }).webhookAllowPrivate).toBe(false);
+    }
+    expect(parseConfig({ WEBHOOK_ALLOW_PRIVATE: '1' }).webhookAllowPrivate).toBe(true);
+  });
 });
 
 describe('mail and recovery links', () => {

@@ -110,6 +110,28 @@ describe('e-mail addresses', () => {
   );
   it('accepts ordinary and international addresses', () => {
     expect(emailProblem('ada+tag@example.co.uk')).toBeUndefined();
-    expect(emailProblem('jos\u00e9@b\u00fccher.de')).toBeUndefined();
+    expect(emailProblem(normalizeEmail('jos\u00e9@b\u00fccher.de'))).toBeUndefined();
   });
+  // Threat: two accounts for one mailbox. Each spelling of the same mailbox has one normal form.
+  it('gives one form to a trailing dot, an IDN domain in Unicode or punycode, and full-width letters', () => {
+    for (const raw of ['Ada@B\u00fccher.DE', 'ada@b\u00fccher.de.', 'ada@xn--bcher-kva.de', 'ADA@XN--BCHER-KVA.DE.', 'ada@b\uff55\u0308cher.de']) {
+      expect(normalizeEmail(raw)).toBe('ada@xn--bcher-kva.de');
+    }
+  });
+  // Threat: an address that reads as someone else's, or that the mail layer splits in two.
+  it.each([
+    ['a zero-width space in the domain (UTS #46 would drop it)', 'ada@exa\u200bmple.com'],
+    ['a zero-width joiner in the local part', 'a\u200dda@example.com'],
+    ['a soft hyphen (format character)', 'a\u00adda@example.com'],
+    ['a right-to-left override', 'ada\u202e@example.com'],
+    ['a bidi isolate', '\u2066ada@example.com'],
+    ['a byte-order mark inside', 'ad\ufeffa@example.com'],
+    ['a Hangul filler', 'ada\u3164@example.com'],
+    ['a lone high surrogate', 'ada\ud800@example.com'],
+    ['a lone low surrogate in the domain', 'ada@exam\udc00ple.com'],
+    ['a comma', 'ada,eve@example.com'],
+    ['an angle bracket', 'ada<eve@example.com'],
+    ['a line separator', 'ada\u2028@example.com'],
+    ['two trailing dots', 'ada@example.com..'],
+  ])('refuses %s', (_name, raw) => expect(emailProblem(normalizeEmail(raw))).toBeDefined());
 });

@@ -1,17 +1,20 @@
-// Threat: aliasing a credential-checking mutation many times in one request multiplies password
-// or MFA-code guesses. The document must be refused in validation, before any resolver runs.
-import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
+// Threat: aliasing a credential-checking or argon2-running mutation many times in one request
+// multiplies password or MFA-code guesses (15 aliased changePassword ran 15 argon2 verifications).
+// The document must be refused in validation, before any resolver runs; and which fields are
+// limited comes from a declaration on each field, so a new one cannot be left out of a list.
+import { buildSchema, GraphQLBoolean, GraphQLObjectType, GraphQLSchema, parse, validate, type ValidationRule } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema';
-import { ONCE_PER_DOCUMENT_FIELDS, oncePerDocumentRule } from '../../src/graphql/once-per-document';
+import { oncePerDocumentFields, oncePerDocumentRule } from '../../src/graphql/once-per-document';
 
-const rule = oncePerDocumentRule(ONCE_PER_DOCUMENT_FIELDS);
+/** As the server registers it: the fields come from the schema's declarations. */
+const rule = oncePerDocumentRule();
 
 /** The document must be valid under the standard rules, so any error comes from ours. */
-function check(doc: string, against: GraphQLSchema = schema) {
+function check(doc: string, against: GraphQLSchema = schema, using: ValidationRule = rule) {
   const document = parse(doc);
   expect(validate(against, document)).toEqual([]);
-  return validate(against, document, [rule]).map((e) => ({
+  return validate(against, document, [using]).map((e) => ({
     message: e.message,
     code: e.extensions.code,
     lines: e.locations?.map((l) => l.line),
@@ -20,11 +23,52 @@ function check(doc: string, against: GraphQLSchema = schema) {
 
 const login = (n: number) => `login(input: { email: "a${n}@example.com", password: "guess-${n}" }) { __typename }`;
 const rotate = 'rotateRefresh(input: { refreshToken: "r" }) { __typename }';
-const register = (n: number) => `register(input: { email: "r${n}@example.com", password: "password-${n}" }) { __typename }`;
 
 describe('oncePerDocumentRule on the real schema', () => {
-  it('lists exactly the credential-checking mutations', () => {
-    expect([...ONCE_PER_DOCUMENT_FIELDS]).toEqual(['login', 'verifyMfaLogin', 'rotateRefresh', 'resetPassword', 'verifyEmail']);
+  // Every mutation that hashes or verifies a password (argon2), checks an MFA or backup code,
+  // or spends a token. A new such field must declare oncePerDocument() and be added here.
+  it('declares exactly the mutations that run argon2 or check a credential', () => {
+    expect(oncePerDocumentFields(schema)).toEqual(
+      [
+        'changePassword',
+        'confirmMfa',
+        'disableMfa',
+        'login',
+        'reauthenticate',
+        'regenerateBackupCodes',
+        'register',
+        'resetPassword',
+        'rotateRefresh',
+        'verifyEmail',
+        'verifyMfaLogin',
+      ].sort(),
+    );
+  });
+
+  it('refuses 15 aliased changePassword (15 argon2 verifications) with one error', () => {
+    const aliases = Array.from({ length: 15 }, (_, i) => `c${i}: changePassword(input: { currentPassword: "guess-${i}", newPassword: "x" }) { __typename }`).join('\n');
+    const errors = check(`mutation {\n${aliases}\n}`);
+    expect(errors.map((e) => [e.message, e.code, e.lines?.length])).toEqual([['"changePassword" may appear at most once per request.', 'BAD_USER_INPUT', 15]]);
+  });
+
+  it.each(['register', 'reauthenticate', 'disableMfa', 'confirmMfa', 'regenerateBackupCodes', 'verifyMfaLogin', 'resetPassword', 'verifyEmail'])('refuses %s twice', (field) => {
+    const mutation = schema.getMutationType()!.getFields()[field]!;
+    const input = mutation.args.some((a) => a.name === 'input') ? '(input: $input)' : '';
+    const type = mutation.args.find((a) => a.name === 'input')?.type.toString();
+    const doc = `mutation M${input ? `($input: ${type})` : ''} { a: ${field}${input} { __typename } b: ${field}${input} { __typename } }`;
+    expect(check(doc).map((e) => e.message)).toEqual([`"${field}" may appear at most once per request.`]);
+  });
+
+  it('reads the declarations from any schema: a field declared with the extension is limited, its neighbour is not', () => {
+    const declared = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLBoolean } } }),
+      mutation: new GraphQLObjectType({
+        name: 'Mutation',
+        fields: { guess: { type: GraphQLBoolean, extensions: { oncePerDocument: true } }, other: { type: GraphQLBoolean } },
+      }),
+    });
+    expect(oncePerDocumentFields(declared)).toEqual(['guess']);
+    expect(check('mutation { a: guess b: guess c: other d: other }', declared).map((e) => e.message)).toEqual(['"guess" may appear at most once per request.']);
   });
 
   it('lets a single login through', () => {
@@ -94,13 +138,15 @@ describe('oncePerDocumentRule on the real schema', () => {
     expect(errors.map((e) => e.message)).toEqual(['"login" may appear at most once per request.']);
   });
 
-  it('ignores mutations that are not listed, however often they appear', () => {
-    const aliases = Array.from({ length: 5 }, (_, i) => `r${i}: ${register(i)}`).join(' ');
+  it('ignores mutations that do not declare it, however often they appear', () => {
+    const aliases = Array.from({ length: 5 }, (_, i) => `r${i}: logout`).join(' ');
     expect(check(`mutation { ${aliases} }`)).toEqual([]);
   });
 });
 
-describe('oncePerDocumentRule on a schema with every listed mutation', () => {
+describe('oncePerDocumentRule with a list of mutations given', () => {
+  const listed = ['login', 'verifyMfaLogin', 'rotateRefresh', 'resetPassword', 'verifyEmail'];
+  const given = oncePerDocumentRule(listed);
   const full = buildSchema(`
     type Query { login: Boolean verifyEmail: Boolean }
     type Mutation {
@@ -114,19 +160,19 @@ describe('oncePerDocumentRule on a schema with every listed mutation', () => {
   `);
 
   it.each(['verifyMfaLogin', 'resetPassword', 'verifyEmail'])('refuses %s twice but allows it once', (field) => {
-    expect(check(`mutation { ${field}(code: "1") }`, full)).toEqual([]);
-    expect(check(`mutation {\na: ${field}(code: "1")\nb: ${field}(code: "2")\n}`, full)).toEqual([
+    expect(check(`mutation { ${field}(code: "1") }`, full, given)).toEqual([]);
+    expect(check(`mutation {\na: ${field}(code: "1")\nb: ${field}(code: "2")\n}`, full, given)).toEqual([
       { message: `"${field}" may appear at most once per request.`, code: 'BAD_USER_INPUT', lines: [2, 3] },
     ]);
   });
 
   it('allows every listed mutation once in one document', () => {
-    const once = ONCE_PER_DOCUMENT_FIELDS.map((f) => `${f}(code: "1")`).join(' ');
-    expect(check(`mutation { ${once} }`, full)).toEqual([]);
+    const once = listed.map((f) => `${f}(code: "1")`).join(' ');
+    expect(check(`mutation { ${once} }`, full, given)).toEqual([]);
   });
 
   it('ignores Query fields that share a listed name', () => {
-    expect(check('query { a: login b: login c: verifyEmail d: verifyEmail }', full)).toEqual([]);
+    expect(check('query { a: login b: login c: verifyEmail d: verifyEmail }', full, given)).toEqual([]);
   });
 
   it('only limits the fields it is given', () => {

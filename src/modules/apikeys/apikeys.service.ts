@@ -11,11 +11,16 @@
  * request: usage counters are batched and flushed every few seconds.
  * A key's scopes are intersected with its owner's current scopes at every use, under the same
  * rule as sessions: with REQUIRE_ADMIN_MFA, admin scopes only while the owner has MFA on.
+ *
+ * Revocation takes effect on every instance at its next request: a marker in Redis (read in the
+ * same round trip as the roles) outlives any cached row, and a pub/sub message evicts the row.
+ * Account recovery revokes every key of the account (`revokeAllForUser`): a key made by whoever
+ * held the old password must not outlive the reset that locked them out.
  */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
-import type { Db } from '../../db/client';
+import type { Db, Tx } from '../../db/client';
 import { unauthenticated } from '../../graphql/auth-errors';
 import { afterCommit } from '../../db/after-commit';
 import type { Kv } from '../../kv/kv';
@@ -43,8 +48,11 @@ const CACHE_TTL_MS = 30_000;
 const RELOAD_COOLDOWN_MS = 250;
 const FLUSH_INTERVAL_MS = 5_000;
 const revokedKey = (id: string) => `apikey-revoked:${id}`;
-// Outlives any cached row (CACHE_TTL_MS), on every instance.
+/** seconds: the marker outlives every cached row (CACHE_TTL_MS), after which the row itself says revoked. */
 const REVOKED_MARKER_TTL = (CACHE_TTL_MS / 1000) * 4;
+
+/** Why every key of an account was revoked at once (kept in each key's audit entry). */
+export type ApiKeysRevokedReason = 'password_reset' | 'user_disabled' | 'account_deleted';
 
 export interface ApiKeyViewer {
   kind: 'apiKey';
@@ -67,6 +75,12 @@ export interface ApiKeyService {
   list(userId: string): Promise<ApiKeyRow[]>;
   rotate(userId: string, id: string, graceSeconds: number, meta: AuditMeta): Promise<{ apiKey: ApiKeyRow; secret: string }>;
   revoke(userId: string, id: string, meta: AuditMeta): Promise<ApiKeyRow>;
+  /**
+   * In the caller's transaction: revokes every live key of the account, one API_KEY_REVOKED entry
+   * (with `reason`) per key. Once the transaction commits, every instance refuses them; await
+   * `effective()` after the commit to be sure the markers are written before answering the user.
+   */
+  revokeAllForUser(tx: Tx, userId: string, reason: ApiKeysRevokedReason, meta: AuditMeta): Promise<{ count: number; effective: () => Promise<void> }>;
   /** Whether `scopes` include anything only admins hold (creating such a key needs step-up). */
   isPrivileged(scopes: string[]): boolean;
   authenticate(raw: string, ip: string): Promise<ApiKeyViewer>;
@@ -121,6 +135,12 @@ export function createApiKeyService(deps: {
     cache.delete(id);
     pubsub.publish('apiKeyChanged', id);
   };
+  /** Every instance refuses these keys from its next request (the marker outlives any cached row). */
+  async function markRevoked(ids: string[]) {
+    // A marker that could not be written drops the epoch: every instance then rebuilds from revoked_at.
+    await Promise.all(ids.map((id) => kv.setex(revokedKey(id), REVOKED_MARKER_TTL, '1').catch(deps.revocation.markerWriteFailed)));
+    for (const id of ids) changed(id);
+  }
 
   function validate(owner: { scopes: string[] }, input: CreateApiKeyInput, now: Date) {
     const name = input.name.trim();
@@ -286,10 +306,27 @@ export function createApiKeyService(deps: {
         await audit.record(tx, { ...meta, action: 'API_KEY_REVOKED', userId, apiKeyId: id });
         return updated!;
       });
-      // Every instance refuses it from the next request (the marker outlives any cached row).
-      await kv.setex(revokedKey(id), REVOKED_MARKER_TTL, '1').catch(deps.revocation.markerWriteFailed);
-      changed(id);
+      await markRevoked([id]);
       return row;
+    },
+
+    async revokeAllForUser(tx, userId, reason, meta) {
+      const now = clock.now();
+      const revoked = await tx
+        .update(apiKeys)
+        .set({ revokedAt: now })
+        .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+        .returning({ id: apiKeys.id });
+      const ids = revoked.map((r) => r.id);
+      for (const id of ids) await audit.record(tx, { ...meta, action: 'API_KEY_REVOKED', userId, apiKeyId: id, details: { reason } });
+      if (ids.length === 0) return { count: 0, effective: () => Promise.resolve() };
+      // Started at commit (never for a rollback); the same instance drops its cached rows at once.
+      let written: Promise<void> | undefined;
+      afterCommit(tx, () => {
+        written = markRevoked(ids);
+        written.catch(() => {});
+      });
+      return { count: ids.length, effective: () => written ?? Promise.resolve() };
     },
 
     async authenticate(raw, ip) {

@@ -49,7 +49,7 @@ const DETAIL_KEYS = {
   ROLES_CHANGED: ['roles', 'previousRoles'],
   API_KEY_CREATED: ['name', 'scopes', 'expiresAt'],
   API_KEY_ROTATED: ['gracePeriodSeconds'],
-  API_KEY_REVOKED: [],
+  API_KEY_REVOKED: ['reason'],
   API_KEY_USE_DENIED: ['reason'],
   WEBHOOK_CREATED: ['webhookId', 'host'],
   WEBHOOK_DELETED: ['webhookId', 'host'],

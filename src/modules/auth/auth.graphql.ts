@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { BadInputError } from '../../lib/bad-input';
 import { auditMeta, type Context } from '../../context';
 import { builder } from '../../graphql/builder';
+import { oncePerDocument } from '../../graphql/once-per-document';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
 import { sessionGuard } from '../../graphql/guard';
 import { SessionRef } from '../sessions/sessions.graphql';
@@ -138,6 +139,7 @@ const RegisterInput = builder.inputType('RegisterInput', {
 builder.mutationField('register', (t) =>
   t.field({
     type: RegisterResult,
+    ...oncePerDocument(),
     ...rateLimit({ rule: 'register', max: 5, window: '1h' }),
     description: 'Creates an account and signs it in.',
     args: { input: t.arg({ type: RegisterInput, required: true }) },
@@ -153,6 +155,7 @@ export const meta = (ctx: Context) => ({ ip: ctx.info.ip, userAgent: ctx.info.us
 builder.mutationFields((t) => ({
   login: t.field({
     type: LoginResult,
+    ...oncePerDocument(),
     ...rateLimit({ rule: 'login', max: 10, window: '1m' }, { rule: 'login.account', max: 20, window: '1h', identityArgs: ['input.email'] }),
     description: 'Signs in with e-mail and password.',
     args: { input: t.arg({ type: LoginInput, required: true }) },
@@ -165,6 +168,7 @@ builder.mutationFields((t) => ({
 
   rotateRefresh: t.field({
     type: RotateRefreshResult,
+    ...oncePerDocument(),
     ...rateLimit({ rule: 'rotateRefresh', max: 30, window: '1m' }),
     description: 'Spends a refresh token for a new pair. Presenting a spent token revokes the whole session.',
     args: { input: t.arg({ type: RotateRefreshInput, required: false }) },

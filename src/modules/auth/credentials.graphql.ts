@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder';
+import { oncePerDocument } from '../../graphql/once-per-document';
 import { expected, resultUnion } from '../../graphql/errors';
 import { sessionGuard } from '../../graphql/guard';
 import { InvalidMfaCodeError, ReauthRequiredError } from '../mfa/mfa.errors';
@@ -43,6 +44,7 @@ const ChangePasswordInput = builder.inputType('ChangePasswordInput', {
 builder.mutationFields((t) => ({
   reauthenticate: t.field({
     type: ReauthenticateResult,
+    ...oncePerDocument(),
     ...sessionGuard(),
     // A stolen access token must not become an oracle for the password.
     directives: { ...sessionGuard().directives, ...rateLimit({ rule: 'reauthenticate', max: 10, window: '1m' }).directives },
@@ -59,6 +61,7 @@ builder.mutationFields((t) => ({
 
   changePassword: t.field({
     type: ChangePasswordResult,
+    ...oncePerDocument(),
     ...sessionGuard('profile:write'),
     description: 'Changes the password. Ends every other session and revokes trusted devices. Needs a recent sign-in.',
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },

@@ -1,5 +1,6 @@
 import { auditMeta } from '../../context';
 import { builder } from '../../graphql/builder';
+import { oncePerDocument } from '../../graphql/once-per-document';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
 import { sessionGuard } from '../../graphql/guard';
 import { NotFoundError } from '../../lib/errors';
@@ -125,6 +126,7 @@ builder.queryField('mfaStatus', (t) =>
 builder.mutationFields((t) => ({
   verifyMfaLogin: t.field({
     type: VerifyMfaLoginResult,
+    ...oncePerDocument(),
     ...rateLimit({ rule: 'verifyMfaLogin', max: 10, window: '1m' }),
     description: 'Completes a login that answered MfaChallenge. Wrong codes count towards a temporary lock.',
     args: { input: t.arg({ type: VerifyMfaLoginInput, required: true }) },
@@ -150,6 +152,7 @@ builder.mutationFields((t) => ({
 
   confirmMfa: t.field({
     type: ConfirmMfaResult,
+    ...oncePerDocument(),
     ...sessionGuard('mfa:write'),
     description: 'Switches MFA on with a code from the enrolled app; returns ten backup codes, shown once.',
     args: { input: t.arg({ type: CodeInput, required: true }) },
@@ -164,6 +167,7 @@ builder.mutationFields((t) => ({
 
   disableMfa: t.field({
     type: DisableMfaResult,
+    ...oncePerDocument(),
     ...sessionGuard('mfa:write'),
     description: 'Switches MFA off (password and a current code). Revokes every trusted device. Needs a recent sign-in.',
     args: { input: t.arg({ type: DisableMfaInput, required: true }) },
@@ -178,6 +182,7 @@ builder.mutationFields((t) => ({
 
   regenerateBackupCodes: t.field({
     type: RegenerateBackupCodesResult,
+    ...oncePerDocument(),
     ...sessionGuard('mfa:write'),
     description: 'Replaces all backup codes (a current code required). Needs a recent sign-in.',
     args: { input: t.arg({ type: CodeInput, required: true }) },

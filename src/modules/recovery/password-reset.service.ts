@@ -9,14 +9,16 @@
  *
  * The reset itself proves control of the mailbox, nothing more: it does not sign in (with MFA on,
  * the next login still asks for a code), and it leaves the MFA step's own lock alone. It ends
- * everything the old password may have opened: every session, every trusted device, open MFA
- * challenges and any address change in progress (an intruder's, perhaps). It clears the
+ * everything the old password may have opened: every session, every trusted device, every API
+ * key (revoked in the password's transaction, refused by every instance from its next request),
+ * open MFA challenges and any address change in progress (an intruder's, perhaps). It clears the
  * progressive lockout, which the owner, having proven control of the address, should not wait out.
  */
 import type { Db } from '../../db/client';
 import { afterCommit } from '../../db/after-commit';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../logger';
+import type { ApiKeyService } from '../apikeys/apikeys.service';
 import type { AuditService } from '../audit/audit.service';
 import type { PasswordHasher } from '../auth/password';
 import type { PasswordPolicy } from '../auth/password-policy';
@@ -37,7 +39,7 @@ export interface PasswordResetService {
   /** Mails a reset link when the address belongs to an active account; the same for any address. */
   request(email: string, meta: ClientMeta): Promise<void>;
   /** Sets the new password with a live token; a refused password leaves the token usable. */
-  reset(input: { token: string; newPassword: string }, meta: ClientMeta): Promise<{ sessionsEnded: number; trustedDevicesRevoked: number }>;
+  reset(input: { token: string; newPassword: string }, meta: ClientMeta): Promise<{ sessionsEnded: number; trustedDevicesRevoked: number; apiKeysRevoked: number }>;
   /** Resolves once the background work of earlier requests is done (tests, shutdown). */
   idle(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export function createPasswordResetService(deps: {
   trustedDevices: TrustedDeviceService;
   challenges: MfaChallengeService;
   lockout: LockoutService;
+  apiKeys: Pick<ApiKeyService, 'revokeAllForUser'>;
   settings: { publicUrl: string; ttl: number };
 }): PasswordResetService {
   const { db, clock, users, tokens, audit, mailer, settings } = deps;
@@ -110,6 +113,7 @@ export function createPasswordResetService(deps: {
         userId: user.id,
       });
       const hash = await deps.hasher.hash(input.newPassword);
+      let keys: Awaited<ReturnType<ApiKeyService['revokeAllForUser']>> = { count: 0, effective: () => Promise.resolve() };
       await users.setNewPassword(
         user.id,
         hash,
@@ -120,14 +124,20 @@ export function createPasswordResetService(deps: {
             // a failure later on leaves the token unspent.
             if (!(await tokens.consume(tx, input.token, ['password_reset'], now))) throw new InvalidTokenError();
             await tokens.revokeAll(tx, user.id, ['password_reset', 'email_change'], now);
+            keys = await deps.apiKeys.revokeAllForUser(tx, user.id, 'password_reset', meta);
           },
         },
       );
+      await keys.effective();
       const trustedDevicesRevoked = await deps.trustedDevices.revokeAll(user.id, 'password_reset', meta);
       await deps.challenges.closeAll(user.id);
       const sessionsEnded = await deps.sessions.revokeAllExcept(user.id, null, 'password_reset', meta);
+      // A session of the old password could have made a key between the password's transaction
+      // and its own end: sweep once more now that no such session is left.
+      const late = await db.transaction((tx) => deps.apiKeys.revokeAllForUser(tx, user.id, 'password_reset', meta));
+      await late.effective();
       await deps.lockout.clear(user);
-      return { sessionsEnded, trustedDevicesRevoked };
+      return { sessionsEnded, trustedDevicesRevoked, apiKeysRevoked: keys.count + late.count };
     },
 
     async idle() {

@@ -1,5 +1,6 @@
 import { auditMeta } from '../../context';
 import { builder } from '../../graphql/builder';
+import { oncePerDocument } from '../../graphql/once-per-document';
 import { errorType, expected, resultUnion } from '../../graphql/errors';
 import { sessionGuard } from '../../graphql/guard';
 import { EmailTakenErrorRef, meta, WeakPasswordErrorRef } from '../auth/auth.graphql';
@@ -16,10 +17,14 @@ export const InvalidTokenErrorRef = errorType(InvalidTokenError, {
 });
 
 const ResetPasswordSuccessRef = builder
-  .objectRef<{ __typename: 'ResetPasswordSuccess'; sessionsEnded: number; trustedDevicesRevoked: number }>('ResetPasswordSuccess')
+  .objectRef<{ __typename: 'ResetPasswordSuccess'; sessionsEnded: number; trustedDevicesRevoked: number; apiKeysRevoked: number }>('ResetPasswordSuccess')
   .implement({
-    description: 'The password changed. Every session and trusted device of the account ended; nobody is signed in: call login.',
-    fields: (t) => ({ sessionsEnded: t.exposeInt('sessionsEnded'), trustedDevicesRevoked: t.exposeInt('trustedDevicesRevoked') }),
+    description: 'The password changed. Every session, trusted device and API key of the account ended; nobody is signed in: call login.',
+    fields: (t) => ({
+      sessionsEnded: t.exposeInt('sessionsEnded'),
+      trustedDevicesRevoked: t.exposeInt('trustedDevicesRevoked'),
+      apiKeysRevoked: t.exposeInt('apiKeysRevoked', { description: 'API keys revoked: whoever knew the old password may have made them. Create new ones after signing in.' }),
+    }),
   });
 
 const VerifyEmailSuccessRef = builder
@@ -38,7 +43,7 @@ const VerifyEmailSuccessRef = builder
 const ChangeEmailRequestedRef = builder.objectRef<{ __typename: 'ChangeEmailRequested'; newEmail: string; expiresAt: Date }>('ChangeEmailRequested').implement({
   description: 'A confirmation link went to the new address, and a notice to the current one. The address changes once the link is opened (verifyEmail).',
   fields: (t) => ({
-    newEmail: t.exposeString('newEmail', { description: 'Normalised: trimmed, Unicode NFC, lower-case.' }),
+    newEmail: t.exposeString('newEmail', { description: 'Normalised: trimmed, Unicode NFC, lower-case, the domain in its ASCII (punycode) form without a trailing dot.' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the link stops working.' }),
   }),
 });
@@ -77,9 +82,10 @@ builder.mutationFields((t) => ({
 
   resetPassword: t.field({
     type: ResetPasswordResult,
+    ...oncePerDocument(),
     ...rateLimit({ rule: 'resetPassword', max: 10, window: '1h' }),
     description:
-      'Sets a new password with the token of a reset mail. Ends every session and trusted device and clears sign-in locks; does not sign in. A refused password leaves the token usable.',
+      'Sets a new password with the token of a reset mail. Ends every session and trusted device, revokes every API key (refused from the next request on every instance) and clears sign-in locks; does not sign in. A refused password leaves the token usable.',
     args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       expected([InvalidTokenError, WeakPasswordError], async () => ({
@@ -105,6 +111,7 @@ builder.mutationFields((t) => ({
 
   verifyEmail: t.field({
     type: VerifyEmailResult,
+    ...oncePerDocument(),
     ...rateLimit({ rule: 'verifyEmail', max: 10, window: '1h' }),
     description:
       'Spends the token of a verification or address-change mail. Needs no sign-in (the link may be opened anywhere). An address change ends the account’s other sessions: all of them unless the caller is signed in to it.',

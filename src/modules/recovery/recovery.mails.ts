@@ -37,7 +37,7 @@ export function passwordResetMail(to: string, link: string, ttlSeconds: number):
     [
       `Someone, hopefully you, asked to reset the password of the account ${to}. To choose a new password, open this link:`,
       '{link}',
-      `It works once, for ${inWords(ttlSeconds)}. Resetting signs you out everywhere.`,
+      `It works once, for ${inWords(ttlSeconds)}. Resetting signs you out everywhere and revokes the account’s API keys.`,
       'If you did not ask for this, ignore this mail: your password stays as it is.',
     ],
     link,

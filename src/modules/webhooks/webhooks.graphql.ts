@@ -79,7 +79,7 @@ const WebhookDeliveryRef = builder.objectRef<WebhookDelivery>('WebhookDelivery')
 });
 
 const InvalidWebhookUrlErrorRef = errorType(InvalidWebhookUrlError, {
-  description: 'The URL is refused: it must be https:// (http:// only to loopback outside production), without credentials.',
+  description: 'The URL is refused: it must be https:// to a public address (not loopback, private or link-local), without credentials.',
 });
 const CreateWebhookResult = resultUnion('CreateWebhookResult', 'The new webhook and its secret (shown once), or why the URL was refused.', [
   CreateWebhookPayloadRef,
@@ -89,7 +89,11 @@ const DeleteWebhookResult = resultUnion('DeleteWebhookResult', 'The deleted webh
 
 const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
   fields: (t) => ({
-    url: t.string({ required: true, description: 'https:// (http:// only for 127.0.0.1, ::1 or localhost, and not in production). Redirects are not followed.' }),
+    url: t.string({
+      required: true,
+      description:
+        'https:// to a public address. The host is resolved again at every delivery and a non-public address is refused then too. Redirects are not followed. (Loopback and private receivers, and http:// to them, only with WEBHOOK_ALLOW_PRIVATE=1, for development.)',
+    }),
     description: t.string({ required: false, description: 'At most 200 characters.' }),
   }),
 });

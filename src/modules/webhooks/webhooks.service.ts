@@ -5,9 +5,13 @@
  *   (AES-GCM, `webhook:<id>` bound in, so a sealed secret copied to another row does not open).
  *   Every request carries `x-webhook-signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`;
  *   the timestamp is signed too, so a receiver can refuse stale replays.
- * - Transport: https only; plain http just for loopback receivers outside production. Redirects
- *   are not followed (a 3xx is a failed attempt), so an https URL cannot bounce a signed alert
- *   somewhere else. Credentials in the URL are refused: they would show in the admin UI.
+ * - Destination (SSRF, see destination.ts): only public addresses, checked at creation for
+ *   address literals and at every delivery for what the host resolves to, on the very connection
+ *   that is made. Non-public receivers only with WEBHOOK_ALLOW_PRIVATE (development).
+ * - Transport: https only; plain http just for loopback or private receivers with
+ *   WEBHOOK_ALLOW_PRIVATE. Redirects are not followed (a 3xx is a failed attempt), so an https URL
+ *   cannot bounce a signed alert somewhere else. Credentials in the URL are refused: they would
+ *   show in the admin UI. Failures are logged with a short reason of our own.
  * - Durability: a delivery row is written in the alert's transaction (no alert without its
  *   deliveries, no delivery for an alert that rolled back) and sent after commit, in the
  *   background: the request that raised the alert never waits for a receiver.
@@ -24,6 +28,7 @@ import type { Db, Tx } from '../../db/client';
 import { afterCommit } from '../../db/after-commit';
 import { BadInputError } from '../../lib/bad-input';
 import { InvalidWebhookUrlError } from './webhooks.errors';
+import { classifyHost, DestinationRefusedError, postChecked } from './destination';
 import type { Clock } from '../../lib/clock';
 import { addSeconds, epochSeconds } from '../../lib/clock';
 import type { Sealer } from '../../lib/crypto';
@@ -36,8 +41,11 @@ import type { AuditMeta, AuditService } from '../audit/audit.service';
 import { webhookAttempts, webhookDeliveries, webhooks, type WebhookAttemptRow, type WebhookDeliveryRow, type WebhookRow } from './webhooks.table';
 
 export interface WebhookSettings {
-  /** http:// to 127.0.0.1, ::1 or localhost (for local receivers); off in production. */
-  allowInsecureLoopback: boolean;
+  /**
+   * WEBHOOK_ALLOW_PRIVATE: receivers at non-public addresses (loopback, private networks), and
+   * http:// to them, for development. Off by default everywhere.
+   */
+  allowPrivate: boolean;
   /** Attempts before a delivery is FAILED. */
   maxAttempts: number;
   /** Per attempt, connection to response headers. */
@@ -71,7 +79,6 @@ export interface WebhookService {
 }
 
 const SECRET_PREFIX = 'whsec_';
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const MAX_URL_LENGTH = 2048;
 const MAX_DESCRIPTION_LENGTH = 200;
 const BATCH = 20;
@@ -87,23 +94,22 @@ export const retryDelaySeconds = (attempts: number): number => Math.min(2 ** att
 export const signWebhook = (secret: string, timestamp: number, body: string): string =>
   `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
 
-function checkUrl(raw: string, allowInsecureLoopback: boolean): URL {
+function checkUrl(raw: string, allowPrivate: boolean): URL {
   const bad = (message: string) => new InvalidWebhookUrlError(message);
   if (raw.length > MAX_URL_LENGTH) throw bad(`The URL is longer than ${MAX_URL_LENGTH} characters.`);
   let url: URL;
   try {
+    // WHATWG parsing rewrites encoded addresses (127.1, 0x7f000001, [::ffff:7f00:1]) to one form.
     url = new URL(raw.trim());
   } catch {
     throw bad('The URL is not valid.');
   }
   if (url.username || url.password) throw bad('The URL must not contain credentials: receivers authenticate deliveries by their signature.');
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname) && allowInsecureLoopback) return url;
-  throw bad(
-    allowInsecureLoopback
-      ? 'The URL must use https:// (http:// only for 127.0.0.1, ::1 or localhost).'
-      : 'The URL must use https://.',
-  );
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw bad('The URL must use https://.');
+  const host = classifyHost(url);
+  if (host === 'non-public' && !allowPrivate) throw bad('The URL must point to a public address (not loopback, private or link-local).');
+  if (url.protocol === 'http:' && !(host === 'non-public' && allowPrivate)) throw bad('The URL must use https://.');
+  return url;
 }
 
 function checkDescription(description: string | null | undefined): string | null {
@@ -115,13 +121,15 @@ function checkDescription(description: string | null | undefined): string | null
   return d;
 }
 
-/** A short reason of our own: never a response body, a header, or the URL. */
-function describeFailure(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; cause?: { code?: unknown } };
-  if (e?.name === 'TimeoutError') return `Timed out after ${timeoutMs} ms.`;
-  if (e?.name === 'AbortError') return 'Interrupted: the instance shut down.';
-  const code = typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
-  return code ? `Network error (${code.slice(0, 40)}).` : 'Network error.';
+/**
+ * A short reason of our own: never a response body, a header, the URL, an address or a socket
+ * error code (which would tell a closed port from a filtered one).
+ */
+function describeFailure(error: unknown, timedOut: boolean, timeoutMs: number): string {
+  if (timedOut) return `Timed out after ${timeoutMs} ms.`;
+  if (error instanceof DestinationRefusedError) return 'Refused: the destination is not a public address.';
+  if ((error as { name?: string })?.name === 'AbortError') return 'Interrupted: the instance shut down.';
+  return 'Connection failed.';
 }
 
 const publicColumns = {
@@ -140,10 +148,8 @@ export function createWebhookService(deps: {
   audit?: Pick<AuditService, 'record'>;
   logger: Logger;
   settings: WebhookSettings;
-  fetch?: typeof fetch;
 }): WebhookService {
   const { db, clock, sealer, logger, settings } = deps;
-  const send = deps.fetch ?? fetch;
   const aad = (id: string) => `webhook:${id}`;
 
   let timer: NodeJS.Timeout | undefined;
@@ -188,11 +194,11 @@ export function createWebhookService(deps: {
     } catch {
       return { statusCode: null, error: 'The signing secret could not be decrypted (was ENCRYPTION_KEY changed?).' };
     }
+    const timeout = AbortSignal.timeout(settings.timeoutMs);
     try {
-      const res = await send(c.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(settings.timeoutMs), shutdown.signal]),
+      const s = await postChecked(new URL(c.url), {
+        signal: AbortSignal.any([timeout, shutdown.signal]),
+        allowPrivate: settings.allowPrivate,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'identity-api-webhooks/1',
@@ -203,12 +209,10 @@ export function createWebhookService(deps: {
         },
         body,
       });
-      await res.body?.cancel().catch(() => {});
-      const s = res.status;
       if (s >= 200 && s <= 299) return { statusCode: s, error: null };
       return { statusCode: s, error: s >= 300 && s <= 399 ? `HTTP ${s} (redirects are not followed).` : `HTTP ${s}.` };
     } catch (e) {
-      return { statusCode: null, error: describeFailure(e, settings.timeoutMs) };
+      return { statusCode: null, error: describeFailure(e, timeout.aborted, settings.timeoutMs) };
     }
   }
 
@@ -269,7 +273,7 @@ export function createWebhookService(deps: {
 
   return {
     async create(input, meta = {}) {
-      const url = checkUrl(input.url, settings.allowInsecureLoopback);
+      const url = checkUrl(input.url, settings.allowPrivate);
       const description = checkDescription(input.description);
       const now = clock.now();
       const id = randomUUID();
