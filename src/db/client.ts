@@ -72,3 +72,24 @@ export async function createDatabase(opts: { databaseUrl?: string; dataDir: stri
     close: () => client.close(),
   };
 }
+
+// Not a bug in a query: the database cannot be reached, is restarting, or ended our connection.
+// postgres.js reports a lost socket with its own codes; the server with SQLSTATE class 08
+// (connection exception), 57P01-57P03 (shutting down, crashed, not accepting connections yet),
+// 53300 (too many connections) and 3D000 (the database is gone, e.g. renamed during a restore).
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  '57P01', '57P02', '57P03', '53300', '3D000',
+]);
+
+/** True when `error` (or an error it wraps, e.g. drizzle's DrizzleQueryError) says the database is unreachable. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    // A connection refused to every address of a host name: Node's AggregateError carries the codes.
+    if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+  }
+  return false;
+}
