@@ -15,6 +15,7 @@ import { useBodyLimit } from './http/use-body-limit';
 import { requestIdOf, useRequestLog } from './http/use-request-id';
 import { useRoutes } from './http/use-routes';
 import { useOncePerDocument } from './graphql/use-once-per-document';
+import { useEndOnDispose } from './graphql/use-end-on-dispose';
 import { useAuditExport } from './modules/audit/use-audit-export';
 import { BadInputError } from './lib/bad-input';
 import { isDatabaseUnavailable } from './db/client';
@@ -115,6 +116,7 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
       useBodyLimit(config.limits.maxBodyBytes),
       ...armorPlugins({ limits: config.limits, fieldSuggestions: config.fieldSuggestions }),
       useOncePerDocument(),
+      useEndOnDispose(),
       useAuditExport(services, logger),
       usePrometheus({
         registry: metrics.registry,

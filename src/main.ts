@@ -24,7 +24,14 @@ const service = await compose(config).catch((error: unknown) => {
 const { logger } = service.deps;
 service.startJobs();
 warmPasswordScoring();
-const server = await startServer(service.app, { host: config.host, port: config.port, maxMessageBytes: config.limits.maxBodyBytes });
+const server = await startServer(service.app, {
+  host: config.host,
+  port: config.port,
+  maxMessageBytes: config.limits.maxBodyBytes,
+  requestTimeoutMs: config.http.requestTimeout * 1000,
+  headersTimeoutMs: config.http.headersTimeout * 1000,
+  logger,
+});
 logger.info(
   { url: server.url, database: service.deps.database.kind, kv: service.deps.kv.kind, publicUrl: config.publicUrl },
   `identity API listening on ${server.url}/graphql`,
