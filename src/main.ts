@@ -1,6 +1,7 @@
 /** Composition root: config → compose → listen; graceful shutdown on signals. */
 import { compose } from './compose';
 import { ConfigError, parseConfig, type Config } from './config';
+import { DataDirLockedError } from './db/client';
 import { startServer } from './server';
 import { warmPasswordScoring } from './modules/auth/password-scoring';
 
@@ -17,7 +18,7 @@ try {
 
 // Start-up can find configuration problems too (a bootstrap admin password the policy refuses).
 const service = await compose(config).catch((error: unknown) => {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof ConfigError || error instanceof DataDirLockedError)) throw error;
   console.error(error.message);
   process.exit(1);
 });
