@@ -88,10 +88,11 @@ function hiddenPrompt(prompt: string): Promise<string> {
         else if (ch >= ' ') value += ch;
       }
     };
-    process.stderr.write(prompt);
+    // Echo off before the prompt shows: what is typed after seeing it is never echoed.
     input.setEncoding('utf8');
     input.setRawMode(true);
     input.resume();
     input.on('data', onData);
+    process.stderr.write(prompt);
   });
 }

@@ -4,7 +4,7 @@
  * scrollback, screen recordings, CI logs) or printed back; and no audited way to make an existing
  * account an admin, which pushed operators to edit the database by hand.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBacking, REDIS_URL, startTestApp, type Backing, type TestApp } from '../support/app';
@@ -50,6 +50,34 @@ function adminCreate(args: string[], stdin = '', env: Record<string, string> = {
   return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out })));
 }
 
+/** The command on a terminal (a pseudo-terminal from util-linux `script`), typing at each prompt. */
+function adminCreateOnTerminal(email: string, typed: string[]): Promise<{ code: number | null; out: string }> {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'test',
+    DATABASE_URL: backing.databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: backing.redisPrefix,
+    ENCRYPTION_KEY: backing.encryptionKey,
+    ARGON2_MEMORY_KIB: '8192',
+    ARGON2_ITERATIONS: '1',
+  };
+  const command = `${process.execPath} --import tsx src/scripts/admin-create.ts ${email}`;
+  const proc = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let prompts = 0;
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    // Type only once the prompt is shown: the terminal is then in no-echo mode, or would be.
+    const shown = (out.match(/password: |again: /g) ?? []).length;
+    while (prompts < shown && prompts < typed.length) proc.stdin.write(`${typed[prompts++]}\r`);
+  });
+  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out })));
+}
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
 const rolesOf = async (email: string) =>
   ((await app.deps.database.db.execute(`select roles from users where email = '${email}'` as never)) as unknown as { roles: string[] }[])[0]?.roles;
 
@@ -64,6 +92,24 @@ describe('creating an admin', () => {
     const session = await signIn(app, email, ADMIN_PASSWORD);
     const me = await app.gql(Me, undefined, { token: session.accessToken });
     expect(me.data.me?.roles).toEqual(['USER', 'ADMIN']);
+  }, 60_000);
+
+  it.skipIf(!hasScript)('on a terminal: prompts twice without echoing what is typed', async () => {
+    const email = uniqueEmail('cli.tty');
+    const run = await adminCreateOnTerminal(email, [ADMIN_PASSWORD, ADMIN_PASSWORD]);
+    expect(run.out).toContain(`admin ${email} created`);
+    expect(run.out).not.toContain(ADMIN_PASSWORD);
+    expect(run.out).not.toContain(ADMIN_PASSWORD.slice(0, 4));
+    expect(run.code).toBe(0);
+    await signIn(app, email, ADMIN_PASSWORD);
+  }, 60_000);
+
+  it.skipIf(!hasScript)('on a terminal: two different passwords create nothing', async () => {
+    const email = uniqueEmail('cli.tty.differ');
+    const run = await adminCreateOnTerminal(email, [ADMIN_PASSWORD, `${ADMIN_PASSWORD}x`]);
+    expect(run.out).toContain('The two passwords differ');
+    expect(run.out).not.toContain(ADMIN_PASSWORD.slice(0, 4));
+    expect(await rolesOf(email)).toBeUndefined();
   }, 60_000);
 
   it('takes ADMIN_PASSWORD from the environment the same way', async () => {
