@@ -34,7 +34,7 @@ const server = await startServer(service.app, {
   logger,
 });
 logger.info(
-  { url: server.url, database: service.deps.database.kind, kv: service.deps.kv.kind, publicUrl: config.publicUrl },
+  { url: server.url, pid: process.pid, database: service.deps.database.kind, kv: service.deps.kv.kind, publicUrl: config.publicUrl },
   `identity API listening on ${server.url}/graphql`,
 );
 
