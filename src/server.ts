@@ -44,8 +44,7 @@ export async function startServer(app: App, opts: ServerOptions): Promise<Runnin
     {
       requestTimeout,
       headersTimeout,
-      // Idle keep-alive connections; shorter than the headers timeout, so an idle socket is
-      // closed by its own timer rather than reported as a slow request.
+      // Node's default for idle keep-alive connections, kept below the headers timeout.
       keepAliveTimeout: Math.min(5_000, headersTimeout),
       // How often Node looks for requests over their timeouts (30 s by default, too coarse for short limits).
       connectionsCheckingInterval: Math.max(100, Math.min(headersTimeout, requestTimeout) / 4),

@@ -120,6 +120,28 @@ describe('a bad operation on a WebSocket answers an error for that id and keeps 
   });
 });
 
+describe('a message that breaks the protocol itself', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app?.close());
+
+  // graphql-transport-ws requires closing with 4400 on a message it cannot read (here a subscribe
+  // without a query): there may be no usable id to answer. No stack on the server's console.
+  it('a subscribe without a query closes with 4400 "Invalid message received", quietly', async () => {
+    const consoleError = vi.spyOn(console, 'error');
+    try {
+      const ws = await rawSocket(app.url);
+      ws.send({ id: 'x', type: 'subscribe', payload: {} });
+      expect((await ws.closed).code).toBe(4400);
+      expect(consoleError).not.toHaveBeenCalled();
+    } finally {
+      consoleError.mockRestore();
+    }
+  });
+});
+
 describe('shutdown completes every subscription before the server stops', () => {
   it('SSE: the stream ends with a complete event; WebSocket: a complete message, then close 1001', async () => {
     const dying = await startTestApp(ADMIN);
