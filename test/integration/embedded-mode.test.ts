@@ -312,9 +312,10 @@ describe('the DATA_DIR lock after a crash', () => {
 describe('npm start', () => {
   // Threat: `npm start` ran `sh -c "tsx src/main.ts"`; npm passed SIGTERM to the shell, the shell
   // died, and the server lived on as an orphan, still holding the port and DATA_DIR.
-  it('passes SIGTERM to the server: it shuts down cleanly, no process is left and the port is closed', async () => {
+  it('passes SIGTERM to the server: its subscriptions complete, it shuts down cleanly, no process is left and the port is closed', async () => {
     const port = await freePort();
-    const child = await spawnServer({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: await tempDir(), LOG_LEVEL: 'info' }, ['npm', 'start', '--silent']);
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: await tempDir(), LOG_LEVEL: 'info', BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD };
+    const child = await spawnServer(env, ['npm', 'start', '--silent']);
     try {
       await waitUntilHealthy(child);
       const listening_ = logLines(child.output()).find((l) => /listening/.test(l.msg));
@@ -322,8 +323,21 @@ describe('npm start', () => {
       expect(serverPid).toBeGreaterThan(0);
       expect(alive(serverPid)).toBe(true);
 
+      // A live subscription over SSE (the response has begun: the server holds it).
+      const login = await gqlAt(child.url, Login, { input: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+      if (login.login.__typename !== 'AuthPayload') throw new Error(`admin login: ${login.login.__typename}`);
+      const stream = await fetch(`${child.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${login.login.accessToken}` },
+        body: JSON.stringify({ query: 'subscription { securityAlerts { id } }' }),
+      });
+      expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const streamText = stream.text();
+
       child.proc.kill('SIGTERM');
       await exitWithin(child, 20_000);
+      // The stream ended cleanly (no reset) with its complete event.
+      expect([...(await streamText).matchAll(/^event: ?(\w+)$/gm)].map((m) => m[1]).at(-1)).toBe('complete');
       expect(logLines(child.output()).map((l) => l.msg)).toContain('stopped');
       expect(alive(serverPid)).toBe(false);
       expect(await listening(port)).toBe(false);
