@@ -18,8 +18,11 @@ import { requestIdOf, useRequestLog } from './http/use-request-id';
 import { useRoutes } from './http/use-routes';
 import { useOncePerDocument } from './graphql/use-once-per-document';
 import { useValidUnicode } from './graphql/use-valid-unicode';
+import { useEndOnDispose } from './graphql/use-end-on-dispose';
 import { useAuditExport } from './modules/audit/use-audit-export';
 import { BadInputError } from './lib/bad-input';
+import { isDatabaseUnavailable } from './db/client';
+import { protectionUnavailable } from './modules/ratelimit/rate-limit.service';
 import { DomainError } from './lib/errors';
 import { clientIp } from './lib/ip';
 import type { Logger } from './logger';
@@ -53,11 +56,16 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
     cors: false,
     // No file uploads, and a multipart body is a "simple" request any page can send.
     multipart: false,
+    // Yoga logs every error maskError replaced, as String(error): for a GraphQLError that prints
+    // the document around it (an inline password included). maskError below has already logged
+    // each one as it should be, so yoga's copy is dropped; its own messages pass as text.
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
+      error: (...args) => {
+        if (!args.some((a) => a instanceof Error)) logger.error(args.map(String).join(' '));
+      },
     },
     maskedErrors: {
       maskError(error, message, isDev) {
@@ -65,13 +73,25 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
         // An expected error that escaped a field with no union (a scalar result, bad input)
         // keeps its message and code: it is meant for the client.
         if (original instanceof DomainError) {
+          logger.debug({ errorCode: original.code }, 'graphql error answered');
           return new GraphQLError(original.message, {
             nodes: (error as GraphQLError).nodes,
             path: (error as GraphQLError).path,
             extensions: { code: original.code, ...(original instanceof BadInputError && original.field ? { field: original.field } : {}) },
           });
         }
-        if (!(original instanceof GraphQLError) && original instanceof Error) {
+        // The database is restarting or unreachable: the client may retry, as during a Redis outage.
+        if (isDatabaseUnavailable(original)) {
+          logger.warn({ err: original, path: (error as GraphQLError).path }, 'database unavailable: answering SERVICE_UNAVAILABLE');
+          return protectionUnavailable('The service is briefly unavailable. Please try again in a few seconds.');
+        }
+        // A client's mistake (syntax, validation, a variable of the wrong type) is not a server
+        // error: a debug line with its code only, since its message can quote the document or a
+        // variable's value. Only the unexpected is an error, logged without document or variables.
+        if (original instanceof GraphQLError || !(original instanceof Error)) {
+          const answered = original instanceof GraphQLError ? original : (error as GraphQLError);
+          logger.debug({ errorCode: answered.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED' }, 'graphql error answered');
+        } else {
           logger.error({ err: original, path: (error as GraphQLError).path }, 'unexpected error (masked)');
         }
         return yogaMaskError(error, message, isDev && config.nodeEnv !== 'production');
@@ -107,6 +127,7 @@ export function createApp({ config, services, logger, metrics, readiness }: AppD
       ...armorPlugins({ limits: config.limits, fieldSuggestions: config.fieldSuggestions }),
       useOncePerDocument(),
       useValidUnicode(),
+      useEndOnDispose(),
       useAuditExport(services, logger),
       ...(config.introspection ? [] : [disableIntrospection()]),
     ],

@@ -4,8 +4,7 @@
  */
 import { createApp, type App } from './app';
 import { ConfigError, type Config } from './config';
-import { createDeps, type Deps } from './deps';
-import type { Clock } from './lib/clock';
+import { createDeps, type Deps, type DepsOptions } from './deps';
 import { createMetrics, type Metrics } from './metrics';
 import { createServices, type Services } from './services';
 import { WeakPasswordError } from './modules/users/users.errors';
@@ -24,7 +23,7 @@ export interface Composed {
 
 const DAY_MS = 86_400_000;
 
-export async function compose(config: Config, overrides: { clock?: Clock; withoutAuditWrites?: boolean } = {}): Promise<Composed> {
+export async function compose(config: Config, overrides: DepsOptions & { withoutAuditWrites?: boolean } = {}): Promise<Composed> {
   const metrics = createMetrics();
   const deps = await createDeps(config, overrides);
   const services = createServices(deps, { onLogin: (outcome) => metrics.loginOutcomes.inc({ outcome }), withoutAuditWrites: overrides.withoutAuditWrites });

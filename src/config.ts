@@ -73,6 +73,8 @@ export interface Config {
   lockout: LockoutPolicy;
   /** GraphQL hardening (graphql-armor and the request size). */
   limits: GraphQLLimits;
+  /** seconds: a client must send its headers, and its whole request, within these (slow-body attacks). */
+  http: { headersTimeout: number; requestTimeout: number };
   mfa: {
     /** Shown in authenticator apps. */
     issuer: string;
@@ -369,6 +371,10 @@ export function parseConfig(env: Env): Config {
       maxDirectives: int('GRAPHQL_MAX_DIRECTIVES', 10, 1, 1000),
       maxCost: int('GRAPHQL_MAX_COST', 5000, 10, 10_000_000),
       maxBodyBytes: int('GRAPHQL_MAX_BODY_BYTES', 100 * 1024, 1024, 100 * 1024 * 1024),
+    },
+    http: {
+      headersTimeout: duration('HTTP_HEADERS_TIMEOUT', '10s', 1),
+      requestTimeout: duration('HTTP_REQUEST_TIMEOUT', '30s', 1),
     },
     mfa: {
       issuer: str('MFA_ISSUER') ?? hostOf(publicUrl),

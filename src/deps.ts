@@ -27,11 +27,30 @@ export interface Deps {
   close(): Promise<void>;
 }
 
-export async function createDeps(config: Config, overrides: { clock?: Clock; logger?: Logger } = {}): Promise<Deps> {
+export interface DepsOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /**
+   * Embedded database only. The server waits for a crashed predecessor's DATA_DIR lock to go
+   * stale; a one-shot command (false) refuses at once while a server holds it.
+   */
+  waitForDataDir?: boolean;
+}
+
+export async function createDeps(config: Config, overrides: DepsOptions = {}): Promise<Deps> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const sealer = createSealer(config.encryptionKey ?? loadOrCreateKey(config.dataDir, logger));
-  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await createDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    waitForDataDir: overrides.waitForDataDir ?? true,
+    // Another process took DATA_DIR over (this one stalled for seconds): writing on would corrupt it.
+    onDataDirLockLost: (error) => {
+      logger.fatal({ err: error, dataDir: config.dataDir }, 'lost the lock on DATA_DIR to another process: stopping to protect the data');
+      process.exit(1);
+    },
+  });
   const redis = config.redisUrl ? createRedisClient(config.redisUrl, config.redisKeyPrefix) : undefined;
   redis?.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
   const kv = redis ? createRedisKv(redis) : createMemoryKv(clock);

@@ -1,6 +1,7 @@
 /** Composition root: config → compose → listen; graceful shutdown on signals. */
 import { compose } from './compose';
 import { ConfigError, parseConfig, type Config } from './config';
+import { DataDirLockedError } from './db/client';
 import { startServer } from './server';
 import { warmPasswordScoring } from './modules/auth/password-scoring';
 
@@ -17,16 +18,23 @@ try {
 
 // Start-up can find configuration problems too (a bootstrap admin password the policy refuses).
 const service = await compose(config).catch((error: unknown) => {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof ConfigError || error instanceof DataDirLockedError)) throw error;
   console.error(error.message);
   process.exit(1);
 });
 const { logger } = service.deps;
 service.startJobs();
 warmPasswordScoring();
-const server = await startServer(service.app, { host: config.host, port: config.port, maxMessageBytes: config.limits.maxBodyBytes });
+const server = await startServer(service.app, {
+  host: config.host,
+  port: config.port,
+  maxMessageBytes: config.limits.maxBodyBytes,
+  requestTimeoutMs: config.http.requestTimeout * 1000,
+  headersTimeoutMs: config.http.headersTimeout * 1000,
+  logger,
+});
 logger.info(
-  { url: server.url, database: service.deps.database.kind, kv: service.deps.kv.kind, publicUrl: config.publicUrl },
+  { url: server.url, pid: process.pid, database: service.deps.database.kind, kv: service.deps.kv.kind, publicUrl: config.publicUrl },
   `identity API listening on ${server.url}/graphql`,
 );
 

@@ -122,7 +122,13 @@ export async function startTestApp(env: Record<string, string> = {}, backing?: B
     ...env,
   });
   const { deps, services, app, close } = await compose(config, { clock: b.clock });
-  const server = await startServer(app, { host: '127.0.0.1', port: 0, maxMessageBytes: config.limits.maxBodyBytes });
+  const server = await startServer(app, {
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageBytes: config.limits.maxBodyBytes,
+    requestTimeoutMs: config.http.requestTimeout * 1000,
+    headersTimeoutMs: config.http.headersTimeout * 1000,
+  });
 
   return {
     url: server.url,

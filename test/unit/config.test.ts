@@ -107,6 +107,18 @@ describe('parseConfig durations', () => {
   });
 });
 
+describe('HTTP timeouts (slow clients)', () => {
+  it('defaults to 10 s for the headers and 30 s for the whole request, and reads both as durations', () => {
+    expect(parseConfig({}).http).toEqual({ headersTimeout: 10, requestTimeout: 30 });
+    expect(parseConfig({ HTTP_HEADERS_TIMEOUT: '5s', HTTP_REQUEST_TIMEOUT: '2m' }).http).toEqual({ headersTimeout: 5, requestTimeout: 120 });
+  });
+
+  it('refuses 0 and non-durations, naming the variable', () => {
+    expect(problemsOf({ HTTP_REQUEST_TIMEOUT: '0s' }).problems[0]).toMatch(/^HTTP_REQUEST_TIMEOUT: /);
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT: 'never' }).problems[0]).toMatch(/^HTTP_HEADERS_TIMEOUT: /);
+  });
+});
+
 describe('parseConfig validation', () => {
   it('reports several bad values at once in one ConfigError naming each variable', () => {
     const error = problemsOf({
