@@ -46,6 +46,9 @@ type Documents = {
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtReauthenticateDocument,
     "\n  mutation PolicyChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": typeof types.PolicyChangePasswordDocument,
     "\n  query PolicyRules {\n    passwordPolicy { minLength minLengthWithMfa maxLength historySize breachCheck rules }\n  }\n": typeof types.PolicyRulesDocument,
+    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      __typename\n      ... on UpdateProfileSuccess { user { id displayName } }\n    }\n  }\n": typeof types.UpdateProfileDocument,
+    "\n  mutation ProfileKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ProfileKeyDocument,
+    "\n  query ProfileMe {\n    me { id displayName }\n  }\n": typeof types.ProfileMeDocument,
     "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": typeof types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ResetPasswordDocument,
     "\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n": typeof types.RequestEmailVerificationDocument,
@@ -114,6 +117,9 @@ const documents: Documents = {
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtReauthenticateDocument,
     "\n  mutation PolicyChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": types.PolicyChangePasswordDocument,
     "\n  query PolicyRules {\n    passwordPolicy { minLength minLengthWithMfa maxLength historySize breachCheck rules }\n  }\n": types.PolicyRulesDocument,
+    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      __typename\n      ... on UpdateProfileSuccess { user { id displayName } }\n    }\n  }\n": types.UpdateProfileDocument,
+    "\n  mutation ProfileKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n": types.ProfileKeyDocument,
+    "\n  query ProfileMe {\n    me { id displayName }\n  }\n": types.ProfileMeDocument,
     "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": types.ResetPasswordDocument,
     "\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n": types.RequestEmailVerificationDocument,
@@ -275,6 +281,18 @@ export function graphql(source: "\n  mutation PolicyChangePassword($input: Chang
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query PolicyRules {\n    passwordPolicy { minLength minLengthWithMfa maxLength historySize breachCheck rules }\n  }\n"): typeof import('./graphql').PolicyRulesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      __typename\n      ... on UpdateProfileSuccess { user { id displayName } }\n    }\n  }\n"): typeof import('./graphql').UpdateProfileDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProfileKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').ProfileKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProfileMe {\n    me { id displayName }\n  }\n"): typeof import('./graphql').ProfileMeDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -32,6 +32,7 @@ export type AuditAction =
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_RESET'
   | 'PASSWORD_RESET_REQUESTED'
+  | 'PROFILE_UPDATED'
   | 'REAUTHENTICATED'
   | 'REFRESH_TOKEN_REUSED'
   | 'ROLES_CHANGED'
@@ -197,6 +198,11 @@ export type SetUserRolesInput = {
   /** USER is always kept. Removing the last ADMIN is refused. */
   roles: Array<Role>;
   userId: string | number;
+};
+
+export type UpdateProfileInput = {
+  /** Trimmed; blank clears it. At most 100 characters, without control or text-direction characters (else BAD_USER_INPUT). */
+  displayName: string;
 };
 
 export type VerifyEmailInput = {
@@ -516,6 +522,29 @@ export type PolicyRulesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type PolicyRulesQuery = { passwordPolicy: { minLength: number, minLengthWithMfa: number, maxLength: number, historySize: number, breachCheck: boolean, rules: Array<string> } };
+
+export type UpdateProfileMutationVariables = Exact<{
+  input: UpdateProfileInput;
+}>;
+
+
+export type UpdateProfileMutation = { updateProfile: { __typename: 'UpdateProfileSuccess', user: { id: string, displayName: string | null } } };
+
+export type ProfileKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type ProfileKeyMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload', secret: string }
+    | { __typename: 'InvalidScopeError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type ProfileMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProfileMeQuery = { me: { id: string, displayName: string | null } | null };
 
 export type RequestPasswordResetMutationVariables = Exact<{
   input: RequestPasswordResetInput;
@@ -1307,6 +1336,41 @@ export const PolicyRulesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PolicyRulesQuery, PolicyRulesQueryVariables>;
+export const UpdateProfileDocument = new TypedDocumentString(`
+    mutation UpdateProfile($input: UpdateProfileInput!) {
+  updateProfile(input: $input) {
+    __typename
+    ... on UpdateProfileSuccess {
+      user {
+        id
+        displayName
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateProfileMutation, UpdateProfileMutationVariables>;
+export const ProfileKeyDocument = new TypedDocumentString(`
+    mutation ProfileKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      secret
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ProfileKeyMutation, ProfileKeyMutationVariables>;
+export const ProfileMeDocument = new TypedDocumentString(`
+    query ProfileMe {
+  me {
+    id
+    displayName
+  }
+}
+    `) as unknown as TypedDocumentString<ProfileMeQuery, ProfileMeQueryVariables>;
 export const RequestPasswordResetDocument = new TypedDocumentString(`
     mutation RequestPasswordReset($input: RequestPasswordResetInput!) {
   requestPasswordReset(input: $input)
