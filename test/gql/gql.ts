@@ -64,6 +64,9 @@ type Documents = {
     "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": typeof types.WebhookDeliveryLogDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": typeof types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
+    "\n  mutation DisabledKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n": typeof types.DisabledKeyDocument,
+    "\n  mutation DisabledResetRequest($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": typeof types.DisabledResetRequestDocument,
+    "\n  mutation DisabledReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.DisabledResetDocument,
     "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LockLoginDocument,
     "\n  mutation UnlockUser($id: ID!) {\n    unlockUser(id: $id) {\n      __typename\n      ... on UnlockUserSuccess { wasLocked user { id email } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnlockUserDocument,
     "\n  mutation LockReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LockReauthenticateDocument,
@@ -135,6 +138,9 @@ const documents: Documents = {
     "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": types.WebhookDeliveryLogDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
+    "\n  mutation DisabledKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n": types.DisabledKeyDocument,
+    "\n  mutation DisabledResetRequest($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": types.DisabledResetRequestDocument,
+    "\n  mutation DisabledReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.DisabledResetDocument,
     "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LockLoginDocument,
     "\n  mutation UnlockUser($id: ID!) {\n    unlockUser(id: $id) {\n      __typename\n      ... on UnlockUserSuccess { wasLocked user { id email } }\n      ... on Error { code message }\n    }\n  }\n": types.UnlockUserDocument,
     "\n  mutation LockReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LockReauthenticateDocument,
@@ -353,6 +359,18 @@ export function graphql(source: "\n  query TamperVerifyChain {\n    verifyAuditC
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').BadInputRegisterDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisabledKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').DisabledKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisabledResetRequest($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n"): typeof import('./graphql').DisabledResetRequestDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisabledReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').DisabledResetDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -680,6 +680,35 @@ export type BadInputRegisterMutation = { register:
     | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
    };
 
+export type DisabledKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type DisabledKeyMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload', secret: string }
+    | { __typename: 'InvalidScopeError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type DisabledResetRequestMutationVariables = Exact<{
+  input: RequestPasswordResetInput;
+}>;
+
+
+export type DisabledResetRequestMutation = { requestPasswordReset: boolean };
+
+export type DisabledResetMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type DisabledResetMutation = { resetPassword:
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'ResetPasswordSuccess' }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
 export type LockLoginMutationVariables = Exact<{
   input: LoginInput;
 }>;
@@ -1581,6 +1610,36 @@ export const BadInputRegisterDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<BadInputRegisterMutation, BadInputRegisterMutationVariables>;
+export const DisabledKeyDocument = new TypedDocumentString(`
+    mutation DisabledKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      secret
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DisabledKeyMutation, DisabledKeyMutationVariables>;
+export const DisabledResetRequestDocument = new TypedDocumentString(`
+    mutation DisabledResetRequest($input: RequestPasswordResetInput!) {
+  requestPasswordReset(input: $input)
+}
+    `) as unknown as TypedDocumentString<DisabledResetRequestMutation, DisabledResetRequestMutationVariables>;
+export const DisabledResetDocument = new TypedDocumentString(`
+    mutation DisabledReset($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DisabledResetMutation, DisabledResetMutationVariables>;
 export const LockLoginDocument = new TypedDocumentString(`
     mutation LockLogin($input: LoginInput!) {
   login(input: $input) {
