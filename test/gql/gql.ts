@@ -73,6 +73,10 @@ type Documents = {
     "\n  mutation LimitedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LimitedLoginDocument,
     "\n  mutation LimitedReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.LimitedReauthenticateDocument,
     "query DownMe { me { id } }": typeof types.DownMeDocument,
+    "\n  mutation RollbackChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RollbackChangeEmailDocument,
+    "\n  mutation RollbackVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged user { email } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RollbackVerifyEmailDocument,
+    "\n  mutation RollbackWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RollbackWebhookDocument,
+    "\n  query RollbackChain {\n    verifyAuditChain { valid }\n  }\n": typeof types.RollbackChainDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": typeof types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ConfirmMfaDocument,
     "\n  mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {\n    verifyMfaLogin(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified assuranceLevel authenticatedAt } user { id mfaEnabled } }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.VerifyMfaLoginDocument,
@@ -147,6 +151,10 @@ const documents: Documents = {
     "\n  mutation LimitedLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LimitedLoginDocument,
     "\n  mutation LimitedReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.LimitedReauthenticateDocument,
     "query DownMe { me { id } }": types.DownMeDocument,
+    "\n  mutation RollbackChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail }\n      ... on Error { code message }\n    }\n  }\n": types.RollbackChangeEmailDocument,
+    "\n  mutation RollbackVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged user { email } }\n      ... on Error { code message }\n    }\n  }\n": types.RollbackVerifyEmailDocument,
+    "\n  mutation RollbackWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id } }\n      ... on Error { code message }\n    }\n  }\n": types.RollbackWebhookDocument,
+    "\n  query RollbackChain {\n    verifyAuditChain { valid }\n  }\n": types.RollbackChainDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.ConfirmMfaDocument,
     "\n  mutation VerifyMfaLogin($input: VerifyMfaLoginInput!) {\n    verifyMfaLogin(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken trustedDeviceToken session { id mfaVerified assuranceLevel authenticatedAt } user { id mfaEnabled } }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.VerifyMfaLoginDocument,
@@ -395,6 +403,22 @@ export function graphql(source: "\n  mutation LimitedReauthenticate($input: Reau
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query DownMe { me { id } }"): typeof import('./graphql').DownMeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RollbackChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RollbackChangeEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RollbackVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged user { email } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RollbackVerifyEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RollbackWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RollbackWebhookDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RollbackChain {\n    verifyAuditChain { valid }\n  }\n"): typeof import('./graphql').RollbackChainDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -772,6 +772,43 @@ export type DownMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type DownMeQuery = { me: { id: string } | null };
 
+export type RollbackChangeEmailMutationVariables = Exact<{
+  input: ChangeEmailInput;
+}>;
+
+
+export type RollbackChangeEmailMutation = { changeEmail:
+    | { __typename: 'ChangeEmailRequested', newEmail: string }
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type RollbackVerifyEmailMutationVariables = Exact<{
+  input: VerifyEmailInput;
+}>;
+
+
+export type RollbackVerifyEmailMutation = { verifyEmail:
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'VerifyEmailSuccess', emailChanged: boolean, user: { email: string } }
+   };
+
+export type RollbackWebhookMutationVariables = Exact<{
+  input: CreateWebhookInput;
+}>;
+
+
+export type RollbackWebhookMutation = { createWebhook:
+    | { __typename: 'CreateWebhookPayload', webhook: { id: string } }
+    | { __typename: 'InvalidWebhookUrlError', code: ErrorCode, message: string }
+   };
+
+export type RollbackChainQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RollbackChainQuery = { verifyAuditChain: { valid: boolean } };
+
 export type EnrollMfaMutationVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1727,6 +1764,60 @@ export const DownMeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DownMeQuery, DownMeQueryVariables>;
+export const RollbackChangeEmailDocument = new TypedDocumentString(`
+    mutation RollbackChangeEmail($input: ChangeEmailInput!) {
+  changeEmail(input: $input) {
+    __typename
+    ... on ChangeEmailRequested {
+      newEmail
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RollbackChangeEmailMutation, RollbackChangeEmailMutationVariables>;
+export const RollbackVerifyEmailDocument = new TypedDocumentString(`
+    mutation RollbackVerifyEmail($input: VerifyEmailInput!) {
+  verifyEmail(input: $input) {
+    __typename
+    ... on VerifyEmailSuccess {
+      emailChanged
+      user {
+        email
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RollbackVerifyEmailMutation, RollbackVerifyEmailMutationVariables>;
+export const RollbackWebhookDocument = new TypedDocumentString(`
+    mutation RollbackWebhook($input: CreateWebhookInput!) {
+  createWebhook(input: $input) {
+    __typename
+    ... on CreateWebhookPayload {
+      webhook {
+        id
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RollbackWebhookMutation, RollbackWebhookMutationVariables>;
+export const RollbackChainDocument = new TypedDocumentString(`
+    query RollbackChain {
+  verifyAuditChain {
+    valid
+  }
+}
+    `) as unknown as TypedDocumentString<RollbackChainQuery, RollbackChainQueryVariables>;
 export const EnrollMfaDocument = new TypedDocumentString(`
     mutation EnrollMfa {
   enrollMfa {

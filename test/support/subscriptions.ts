@@ -97,3 +97,31 @@ export function ws<T>(url: string, query: string, variables: Record<string, unkn
     },
   };
 }
+
+export type Message<T> = Awaited<ReturnType<Stream<T>['next']>>;
+
+/**
+ * Resolves once `stream` is live on the server, instead of sleeping and hoping: calls `probe`
+ * (which publishes a marker message on the stream's topic) every few milliseconds until the
+ * first one arrives, a bounded number of times. Returns the stream with probes skipped, so what
+ * it yields next is exactly what the server sent after it was subscribed.
+ */
+export async function whenSubscribed<T>(stream: Stream<T>, probe: () => void, isProbe: (m: Message<T>) => boolean, opts = { attempts: 400, everyMs: 25 }): Promise<Stream<T>> {
+  let arrived = false;
+  const first = stream.next().finally(() => (arrived = true));
+  for (let i = 0; i < opts.attempts && !arrived; i++) {
+    probe();
+    await Promise.race([first, new Promise((r) => setTimeout(r, opts.everyMs))]);
+  }
+  const m = await first;
+  if (!isProbe(m)) throw new Error(`expected a probe first, got ${JSON.stringify(m)}`);
+  return {
+    async next() {
+      for (;;) {
+        const next = await stream.next();
+        if (!isProbe(next)) return next;
+      }
+    },
+    close: () => stream.close(),
+  };
+}
