@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql';
 import { startTestApp, type TestApp } from '../support/app';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
-import { sse, whenSubscribed, type Message } from '../support/subscriptions';
+import { alertProbe, sse, whenSubscribed } from '../support/subscriptions';
 import { signIn, signUp, uniqueEmail } from '../support/users';
 import { auditLogs } from '../../src/modules/audit/audit.table';
 import { securityAlerts } from '../../src/modules/alerts/alerts.table';
@@ -58,9 +58,9 @@ const RollbackChain = graphql(`
   }
 `);
 
-const ALERTS = `subscription RollbackAlerts { securityAlerts { id type userId message } }`;
+const ALERTS = `subscription RollbackAlerts { securityAlerts { id type userId } }`;
 interface Alert {
-  securityAlerts: { id: string; type: string; userId: string | null; message: string };
+  securityAlerts: { id: string; type: string; userId: string | null };
 }
 
 let smtp: SmtpSink;
@@ -97,22 +97,9 @@ const auditOf = (userId: string, action: string) => db().select().from(auditLogs
 const alertsOf = (userId: string) => db().select().from(securityAlerts).where(eq(securityAlerts.userId, userId));
 const deliveriesOf = (userId: string) => db().select().from(webhookDeliveries).where(sql`${webhookDeliveries.payload}->>'userId' = ${userId}`);
 
-let probes = 0;
-const probe = () =>
-  app.deps.pubsub.publish('alerts', {
-    id: `probe-${++probes}`,
-    type: 'MFA_DISABLED',
-    severity: 'LOW',
-    userId: null,
-    ipAddress: null,
-    message: 'probe',
-    occurredAt: app.clock.now().toISOString(),
-    details: {},
-  });
-const isProbe = (m: Message<Alert>) => m !== 'complete' && m.data?.securityAlerts.message === 'probe';
-
 describe('a transaction that fails at COMMIT, after its audit entry', () => {
   it('leaves no audit row, no alert (stored or published), no webhook delivery, and no change; the same link then works once', async () => {
+    const { probe, isProbe } = alertProbe(app.deps.pubsub);
     const alerts = await whenSubscribed(sse<Alert>(app.url, ALERTS, {}, adminToken), probe, isProbe);
     try {
       const user = await signUp(app);
