@@ -45,7 +45,8 @@ builder.queryField('me', (t) =>
 );
 
 const UpdateProfileSuccessRef = builder.objectRef<{ __typename: 'UpdateProfileSuccess'; user: UserRow }>('UpdateProfileSuccess').implement({
-  fields: (t) => ({ user: t.field({ type: UserRef, resolve: (r) => r.user }) }),
+  description: 'The profile was changed.',
+  fields: (t) => ({ user: t.field({ type: UserRef, description: 'The account with its new profile.', resolve: (r) => r.user }) }),
 });
 const UpdateProfileResult = resultUnion('UpdateProfileResult', 'The updated user.', [UpdateProfileSuccessRef]);
 const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
