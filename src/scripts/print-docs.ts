@@ -59,8 +59,9 @@ function errorCodeOf(typeName: string, codes: Set<string>): string | undefined {
 }
 
 function inputRows(prefix: string, arg: GraphQLArgument | GraphQLInputField, seen: Set<string>): string[] {
-  const rows = [`| ${code(prefix)} | ${code(String(arg.type))} | ${cell(arg.description)} |`];
   const named = getNamedType(arg.type);
+  const meaning = arg.description ?? (isInputObjectType(named) ? `${named.description ?? ''} The fields below.`.trim() : '');
+  const rows = [`| ${code(prefix)} | ${code(String(arg.type))} | ${cell(meaning)} |`];
   if (isInputObjectType(named) && !seen.has(named.name)) {
     const inner = new Set(seen).add(named.name);
     for (const f of Object.values(named.getFields())) rows.push(...inputRows(`${prefix}.${f.name}`, f, inner));

@@ -53,10 +53,15 @@ export type AuditChainProblem =
   | 'OUT_OF_ORDER';
 
 export type AuditLogFilter = {
+  /** Only these actions. */
   actions?: Array<AuditAction> | null | undefined;
+  /** Only events at or after this time. */
   from?: string | null | undefined;
+  /** Only events from this exact client address. */
   ipAddress?: string | null | undefined;
+  /** Only successes (true) or only failures (false). */
   success?: boolean | null | undefined;
+  /** Only events at or before this time. */
   to?: string | null | undefined;
   /** Someone else’s id needs audit:read:all. */
   userId?: string | number | null | undefined;
@@ -74,8 +79,11 @@ export type ChangePasswordInput = {
 export type CreateApiKeyInput = {
   /** IPv4/IPv6 addresses or CIDR ranges. */
   allowedIps?: Array<string> | null | undefined;
+  /** After this the key stops working (API_KEY_EXPIRED). Absent: it never expires. */
   expiresAt?: string | null | undefined;
+  /** Yours to recognise it by: 1 to 100 characters, trimmed, no control characters. */
   name: string;
+  /** Requests a minute the key may make (1 to 1,000,000); over it: RATE_LIMITED. Absent: no per-key limit. */
   rateLimitPerMinute?: number | null | undefined;
   /** A subset of your own scopes. Admin scopes need a recent sign-in. */
   scopes: Array<string>;
@@ -165,6 +173,7 @@ export type Role =
 export type RotateApiKeyInput = {
   /** How long the old secret keeps working (default 0, at most 7 days). */
   gracePeriodSeconds?: number | null | undefined;
+  /** The key to rotate. */
   id: string | number;
 };
 
