@@ -24,6 +24,8 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
+  /** Where e-mailed links (reset, verification, address change) point, e.g. an SPA on another host; defaults to the public URL. The token issuer stays the public URL. */
+  linkBaseUrl: string;
   /** `aud` of access tokens; defaults to the public URL. */
   tokenAudience: string;
   databaseUrl: string | undefined;
@@ -331,6 +333,7 @@ export function parseConfig(env: Env): Config {
     port,
     host,
     publicUrl,
+    linkBaseUrl: url('LINK_BASE_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? publicUrl,
     tokenAudience: str('TOKEN_AUDIENCE') ?? publicUrl,
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),

@@ -154,7 +154,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     challenges,
     lockout,
     apiKeys,
-    settings: { publicUrl: config.publicUrl, ttl: config.passwordResetTtl },
+    settings: { linkBaseUrl: config.linkBaseUrl, ttl: config.passwordResetTtl },
   });
   const emailVerification = createEmailVerificationService({
     db,
@@ -164,7 +164,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     audit,
     mailer,
     sessions,
-    settings: { publicUrl: config.publicUrl, ttl: config.emailVerificationTtl },
+    settings: { linkBaseUrl: config.linkBaseUrl, ttl: config.emailVerificationTtl },
   });
   return { clock, scopesFor, revocation, sessionWatch, rateLimits, lockout, apiKeys, pubsub: deps.pubsub, hasher, passwordPolicy, keys, accessTokens, audit, alerts, webhooks, users, sessions, auth, credentials, mfa, trustedDevices, mailer, emailTokens, passwordReset, emailVerification };
 }

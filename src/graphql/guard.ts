@@ -19,6 +19,8 @@ export function sessionGuard(...scopes: Scope[]) {
 function guarded(scopes: Scope[], opts: { sessionOnly: boolean }) {
   return {
     directives: { auth: { scopes } },
+    // Read by `npm run docs` (docs/api.md), which cannot see inside authScopes.
+    extensions: { sessionOnly: opts.sessionOnly },
     authScopes: async (_parent: unknown, _args: unknown, ctx: Context) => {
       const viewer = await ctx.requireViewer();
       if (opts.sessionOnly && viewer.kind !== 'session') throw forbiddenForApiKeys();

@@ -46,6 +46,9 @@ type Documents = {
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MgmtReauthenticateDocument,
     "\n  mutation PolicyChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": typeof types.PolicyChangePasswordDocument,
     "\n  query PolicyRules {\n    passwordPolicy { minLength minLengthWithMfa maxLength historySize breachCheck rules }\n  }\n": typeof types.PolicyRulesDocument,
+    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      __typename\n      ... on UpdateProfileSuccess { user { id displayName } }\n    }\n  }\n": typeof types.UpdateProfileDocument,
+    "\n  mutation ProfileKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ProfileKeyDocument,
+    "\n  query ProfileMe {\n    me { id displayName }\n  }\n": typeof types.ProfileMeDocument,
     "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": typeof types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ResetPasswordDocument,
     "\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n": typeof types.RequestEmailVerificationDocument,
@@ -67,6 +70,9 @@ type Documents = {
     "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RecoveryResetDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": typeof types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
+    "\n  mutation DisabledKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n": typeof types.DisabledKeyDocument,
+    "\n  mutation DisabledResetRequest($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": typeof types.DisabledResetRequestDocument,
+    "\n  mutation DisabledReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.DisabledResetDocument,
     "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LockLoginDocument,
     "\n  mutation UnlockUser($id: ID!) {\n    unlockUser(id: $id) {\n      __typename\n      ... on UnlockUserSuccess { wasLocked user { id email } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnlockUserDocument,
     "\n  mutation LockReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LockReauthenticateDocument,
@@ -77,6 +83,10 @@ type Documents = {
     "\n  query DurableOverview {\n    securityOverview { users }\n  }\n": typeof types.DurableOverviewDocument,
     "\n  mutation DurableCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.DurableCreateKeyDocument,
     "\n  mutation DurableRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.DurableRevokeKeyDocument,
+    "\n  mutation RollbackChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RollbackChangeEmailDocument,
+    "\n  mutation RollbackVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged user { email } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RollbackVerifyEmailDocument,
+    "\n  mutation RollbackWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RollbackWebhookDocument,
+    "\n  query RollbackChain {\n    verifyAuditChain { valid }\n  }\n": typeof types.RollbackChainDocument,
     "\n  mutation StreamSetRoles($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.StreamSetRolesDocument,
     "\n  mutation UnicodeRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { email } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnicodeRegisterDocument,
     "\n  mutation UnicodeLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnicodeLoginDocument,
@@ -131,6 +141,9 @@ const documents: Documents = {
     "\n  mutation MgmtReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken refreshToken session { id mfaVerified authenticatedAt current } user { id } }\n      ... on Error { code message }\n    }\n  }\n": types.MgmtReauthenticateDocument,
     "\n  mutation PolicyChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      __typename\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": types.PolicyChangePasswordDocument,
     "\n  query PolicyRules {\n    passwordPolicy { minLength minLengthWithMfa maxLength historySize breachCheck rules }\n  }\n": types.PolicyRulesDocument,
+    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      __typename\n      ... on UpdateProfileSuccess { user { id displayName } }\n    }\n  }\n": types.UpdateProfileDocument,
+    "\n  mutation ProfileKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n": types.ProfileKeyDocument,
+    "\n  query ProfileMe {\n    me { id displayName }\n  }\n": types.ProfileMeDocument,
     "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked }\n      ... on WeakPasswordError { reasons }\n      ... on Error { code message }\n    }\n  }\n": types.ResetPasswordDocument,
     "\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n": types.RequestEmailVerificationDocument,
@@ -152,6 +165,9 @@ const documents: Documents = {
     "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n": types.RecoveryResetDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
+    "\n  mutation DisabledKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n": types.DisabledKeyDocument,
+    "\n  mutation DisabledResetRequest($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": types.DisabledResetRequestDocument,
+    "\n  mutation DisabledReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.DisabledResetDocument,
     "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LockLoginDocument,
     "\n  mutation UnlockUser($id: ID!) {\n    unlockUser(id: $id) {\n      __typename\n      ... on UnlockUserSuccess { wasLocked user { id email } }\n      ... on Error { code message }\n    }\n  }\n": types.UnlockUserDocument,
     "\n  mutation LockReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      __typename\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LockReauthenticateDocument,
@@ -162,6 +178,10 @@ const documents: Documents = {
     "\n  query DurableOverview {\n    securityOverview { users }\n  }\n": types.DurableOverviewDocument,
     "\n  mutation DurableCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id } }\n      ... on Error { code message }\n    }\n  }\n": types.DurableCreateKeyDocument,
     "\n  mutation DurableRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.DurableRevokeKeyDocument,
+    "\n  mutation RollbackChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail }\n      ... on Error { code message }\n    }\n  }\n": types.RollbackChangeEmailDocument,
+    "\n  mutation RollbackVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged user { email } }\n      ... on Error { code message }\n    }\n  }\n": types.RollbackVerifyEmailDocument,
+    "\n  mutation RollbackWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id } }\n      ... on Error { code message }\n    }\n  }\n": types.RollbackWebhookDocument,
+    "\n  query RollbackChain {\n    verifyAuditChain { valid }\n  }\n": types.RollbackChainDocument,
     "\n  mutation StreamSetRoles($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.StreamSetRolesDocument,
     "\n  mutation UnicodeRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { email } }\n      ... on Error { code message }\n    }\n  }\n": types.UnicodeRegisterDocument,
     "\n  mutation UnicodeLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.UnicodeLoginDocument,
@@ -312,6 +332,18 @@ export function graphql(source: "\n  query PolicyRules {\n    passwordPolicy { m
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      __typename\n      ... on UpdateProfileSuccess { user { id displayName } }\n    }\n  }\n"): typeof import('./graphql').UpdateProfileDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProfileKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').ProfileKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProfileMe {\n    me { id displayName }\n  }\n"): typeof import('./graphql').ProfileMeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n"): typeof import('./graphql').RequestPasswordResetDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -396,6 +428,18 @@ export function graphql(source: "\n  mutation BadInputRegister($input: RegisterI
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation DisabledKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').DisabledKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisabledResetRequest($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n"): typeof import('./graphql').DisabledResetRequestDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisabledReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').DisabledResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').LockLoginDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -433,6 +477,22 @@ export function graphql(source: "\n  mutation DurableCreateKey($input: CreateApi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DurableRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').DurableRevokeKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RollbackChangeEmail($input: ChangeEmailInput!) {\n    changeEmail(input: $input) {\n      __typename\n      ... on ChangeEmailRequested { newEmail }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RollbackChangeEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RollbackVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      __typename\n      ... on VerifyEmailSuccess { emailChanged user { email } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RollbackVerifyEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RollbackWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RollbackWebhookDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RollbackChain {\n    verifyAuditChain { valid }\n  }\n"): typeof import('./graphql').RollbackChainDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -32,6 +32,7 @@ export type AuditAction =
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_RESET'
   | 'PASSWORD_RESET_REQUESTED'
+  | 'PROFILE_UPDATED'
   | 'REAUTHENTICATED'
   | 'REFRESH_TOKEN_REUSED'
   | 'ROLES_CHANGED'
@@ -52,10 +53,15 @@ export type AuditChainProblem =
   | 'OUT_OF_ORDER';
 
 export type AuditLogFilter = {
+  /** Only these actions. */
   actions?: Array<AuditAction> | null | undefined;
+  /** Only events at or after this time. */
   from?: string | null | undefined;
+  /** Only events from this exact client address. */
   ipAddress?: string | null | undefined;
+  /** Only successes (true) or only failures (false). */
   success?: boolean | null | undefined;
+  /** Only events at or before this time. */
   to?: string | null | undefined;
   /** Someone else’s id needs audit:read:all. */
   userId?: string | number | null | undefined;
@@ -73,8 +79,11 @@ export type ChangePasswordInput = {
 export type CreateApiKeyInput = {
   /** IPv4/IPv6 addresses or CIDR ranges. */
   allowedIps?: Array<string> | null | undefined;
+  /** After this the key stops working (API_KEY_EXPIRED). Absent: it never expires. */
   expiresAt?: string | null | undefined;
+  /** Yours to recognise it by: 1 to 100 characters, trimmed, no control characters. */
   name: string;
+  /** Requests a minute the key may make (1 to 1,000,000); over it: RATE_LIMITED. Absent: no per-key limit. */
   rateLimitPerMinute?: number | null | undefined;
   /** A subset of your own scopes. Admin scopes need a recent sign-in. */
   scopes: Array<string>;
@@ -164,6 +173,7 @@ export type Role =
 export type RotateApiKeyInput = {
   /** How long the old secret keeps working (default 0, at most 7 days). */
   gracePeriodSeconds?: number | null | undefined;
+  /** The key to rotate. */
   id: string | number;
 };
 
@@ -198,6 +208,11 @@ export type SetUserRolesInput = {
   /** USER is always kept. Removing the last ADMIN is refused. */
   roles: Array<Role>;
   userId: string | number;
+};
+
+export type UpdateProfileInput = {
+  /** Trimmed; blank clears it. At most 100 characters, without control or text-direction characters (else BAD_USER_INPUT). */
+  displayName: string;
 };
 
 export type VerifyEmailInput = {
@@ -518,6 +533,29 @@ export type PolicyRulesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type PolicyRulesQuery = { passwordPolicy: { minLength: number, minLengthWithMfa: number, maxLength: number, historySize: number, breachCheck: boolean, rules: Array<string> } };
 
+export type UpdateProfileMutationVariables = Exact<{
+  input: UpdateProfileInput;
+}>;
+
+
+export type UpdateProfileMutation = { updateProfile: { __typename: 'UpdateProfileSuccess', user: { id: string, displayName: string | null } } };
+
+export type ProfileKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type ProfileKeyMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload', secret: string }
+    | { __typename: 'InvalidScopeError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type ProfileMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProfileMeQuery = { me: { id: string, displayName: string | null } | null };
+
 export type RequestPasswordResetMutationVariables = Exact<{
   input: RequestPasswordResetInput;
 }>;
@@ -711,6 +749,35 @@ export type BadInputRegisterMutation = { register:
     | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
    };
 
+export type DisabledKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type DisabledKeyMutation = { createApiKey:
+    | { __typename: 'CreateApiKeyPayload', secret: string }
+    | { __typename: 'InvalidScopeError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type DisabledResetRequestMutationVariables = Exact<{
+  input: RequestPasswordResetInput;
+}>;
+
+
+export type DisabledResetRequestMutation = { requestPasswordReset: boolean };
+
+export type DisabledResetMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type DisabledResetMutation = { resetPassword:
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'ResetPasswordSuccess' }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
 export type LockLoginMutationVariables = Exact<{
   input: LoginInput;
 }>;
@@ -809,6 +876,43 @@ export type DurableRevokeKeyMutation = { revokeApiKey:
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'RevokeApiKeySuccess' }
    };
+
+export type RollbackChangeEmailMutationVariables = Exact<{
+  input: ChangeEmailInput;
+}>;
+
+
+export type RollbackChangeEmailMutation = { changeEmail:
+    | { __typename: 'ChangeEmailRequested', newEmail: string }
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type RollbackVerifyEmailMutationVariables = Exact<{
+  input: VerifyEmailInput;
+}>;
+
+
+export type RollbackVerifyEmailMutation = { verifyEmail:
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'VerifyEmailSuccess', emailChanged: boolean, user: { email: string } }
+   };
+
+export type RollbackWebhookMutationVariables = Exact<{
+  input: CreateWebhookInput;
+}>;
+
+
+export type RollbackWebhookMutation = { createWebhook:
+    | { __typename: 'CreateWebhookPayload', webhook: { id: string } }
+    | { __typename: 'InvalidWebhookUrlError', code: ErrorCode, message: string }
+   };
+
+export type RollbackChainQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RollbackChainQuery = { verifyAuditChain: { valid: boolean } };
 
 export type StreamSetRolesMutationVariables = Exact<{
   input: SetUserRolesInput;
@@ -1473,6 +1577,41 @@ export const PolicyRulesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PolicyRulesQuery, PolicyRulesQueryVariables>;
+export const UpdateProfileDocument = new TypedDocumentString(`
+    mutation UpdateProfile($input: UpdateProfileInput!) {
+  updateProfile(input: $input) {
+    __typename
+    ... on UpdateProfileSuccess {
+      user {
+        id
+        displayName
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateProfileMutation, UpdateProfileMutationVariables>;
+export const ProfileKeyDocument = new TypedDocumentString(`
+    mutation ProfileKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      secret
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ProfileKeyMutation, ProfileKeyMutationVariables>;
+export const ProfileMeDocument = new TypedDocumentString(`
+    query ProfileMe {
+  me {
+    id
+    displayName
+  }
+}
+    `) as unknown as TypedDocumentString<ProfileMeQuery, ProfileMeQueryVariables>;
 export const RequestPasswordResetDocument = new TypedDocumentString(`
     mutation RequestPasswordReset($input: RequestPasswordResetInput!) {
   requestPasswordReset(input: $input)
@@ -1756,6 +1895,36 @@ export const BadInputRegisterDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<BadInputRegisterMutation, BadInputRegisterMutationVariables>;
+export const DisabledKeyDocument = new TypedDocumentString(`
+    mutation DisabledKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      secret
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DisabledKeyMutation, DisabledKeyMutationVariables>;
+export const DisabledResetRequestDocument = new TypedDocumentString(`
+    mutation DisabledResetRequest($input: RequestPasswordResetInput!) {
+  requestPasswordReset(input: $input)
+}
+    `) as unknown as TypedDocumentString<DisabledResetRequestMutation, DisabledResetRequestMutationVariables>;
+export const DisabledResetDocument = new TypedDocumentString(`
+    mutation DisabledReset($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DisabledResetMutation, DisabledResetMutationVariables>;
 export const LockLoginDocument = new TypedDocumentString(`
     mutation LockLogin($input: LoginInput!) {
   login(input: $input) {
@@ -1889,6 +2058,60 @@ export const DurableRevokeKeyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DurableRevokeKeyMutation, DurableRevokeKeyMutationVariables>;
+export const RollbackChangeEmailDocument = new TypedDocumentString(`
+    mutation RollbackChangeEmail($input: ChangeEmailInput!) {
+  changeEmail(input: $input) {
+    __typename
+    ... on ChangeEmailRequested {
+      newEmail
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RollbackChangeEmailMutation, RollbackChangeEmailMutationVariables>;
+export const RollbackVerifyEmailDocument = new TypedDocumentString(`
+    mutation RollbackVerifyEmail($input: VerifyEmailInput!) {
+  verifyEmail(input: $input) {
+    __typename
+    ... on VerifyEmailSuccess {
+      emailChanged
+      user {
+        email
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RollbackVerifyEmailMutation, RollbackVerifyEmailMutationVariables>;
+export const RollbackWebhookDocument = new TypedDocumentString(`
+    mutation RollbackWebhook($input: CreateWebhookInput!) {
+  createWebhook(input: $input) {
+    __typename
+    ... on CreateWebhookPayload {
+      webhook {
+        id
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RollbackWebhookMutation, RollbackWebhookMutationVariables>;
+export const RollbackChainDocument = new TypedDocumentString(`
+    query RollbackChain {
+  verifyAuditChain {
+    valid
+  }
+}
+    `) as unknown as TypedDocumentString<RollbackChainQuery, RollbackChainQueryVariables>;
 export const StreamSetRolesDocument = new TypedDocumentString(`
     mutation StreamSetRoles($input: SetUserRolesInput!) {
   setUserRoles(input: $input) {

@@ -10,7 +10,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql';
 import { startTestApp, type GqlOptions, type GqlResponse, type TestApp } from '../support/app';
-import { sse } from '../support/subscriptions';
+import { alertProbe, firstMessage, sse, whenSubscribed } from '../support/subscriptions';
 import { PASSWORD, signIn, signUp } from '../support/users';
 
 const ADMIN = { BOOTSTRAP_ADMIN_EMAIL: 'keys.admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'Rb7k-Wm3q-Xv9t-Jd5p' };
@@ -173,8 +173,6 @@ async function rows<T>(a: TestApp, query: SQL): Promise<T[]> {
   return (await a.deps.database.db.execute(query as never)) as unknown as T[];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('scope matrix: sessions and API keys against guarded fields', () => {
   it('answers UNAUTHENTICATED without identity, FORBIDDEN with missingScopes without the scope, and SESSION_REQUIRED for keys on the subscription', async () => {
     const admin = await adminSignIn();
@@ -182,14 +180,14 @@ describe('scope matrix: sessions and API keys against guarded fields', () => {
     const target = await signUp(app);
 
     // The admin watches alerts while its privileged keys are created below: proof the subscription is live.
-    const adminStream = sse<{ securityAlerts: { type: string; userId: string | null; details: Record<string, unknown> } }>(
+    const adminStream = sse<{ securityAlerts: { id: string; type: string; userId: string | null; details: Record<string, unknown> } }>(
       app.url,
       KeysAlerts.toString(),
       { filter: { types: ['PRIVILEGED_API_KEY_CREATED'] } },
       admin.accessToken,
     );
-    const adminFirst = adminStream.next();
-    const adminOpened = await Promise.race([adminFirst.then(() => 'message'), sleep(500).then(() => 'open')]);
+    const { probe: adminProbe, isProbe } = alertProbe(app.deps.pubsub, 'PRIVILEGED_API_KEY_CREATED');
+    const adminAlerts = await whenSubscribed(adminStream, adminProbe, isProbe);
 
     const userAuditKey = (await createKey(app, user.accessToken, { scopes: ['audit:read'] })).secret;
     const adminSecurityKey = await createKey(app, admin.accessToken, { scopes: ['security:read'] });
@@ -207,13 +205,14 @@ describe('scope matrix: sessions and API keys against guarded fields', () => {
     };
 
     async function subscriptionOutcome(bearer?: string): Promise<string> {
-      const stream = sse(app.url, KeysAlerts.toString(), {}, bearer);
+      const stream = sse<{ securityAlerts: { id: string } }>(app.url, KeysAlerts.toString(), {}, bearer);
       try {
-        const first = stream.next().catch(() => 'complete' as const);
-        const r = await Promise.race([first, sleep(500).then(() => 'open' as const)]);
-        if (r === 'open') return 'OK';
+        // A live subscription receives the probe; a refused one answers with its error first.
+        const { probe, isProbe } = alertProbe(app.deps.pubsub);
+        const r = await firstMessage(stream, probe).catch(() => 'complete' as const);
         if (r === 'complete') return 'COMPLETE';
-        return outcome(r, !!r.data);
+        if (isProbe(r)) return 'OK';
+        return outcome(r, false);
       } finally {
         stream.close();
       }
@@ -282,9 +281,8 @@ describe('scope matrix: sessions and API keys against guarded fields', () => {
     expect((await app.gql(KeysMe, undefined, asSession(target.accessToken))).data.me?.roles).toEqual(['USER']);
 
     // The admin's subscription was open and received the alert for its first privileged key.
-    expect(adminOpened).toBe('open');
-    const alert = await adminFirst;
-    adminStream.close();
+    const alert = await adminAlerts.next();
+    adminAlerts.close();
     expect(alert).not.toBe('complete');
     expect(alert !== 'complete' && alert.data?.securityAlerts).toMatchObject({
       type: 'PRIVILEGED_API_KEY_CREATED',

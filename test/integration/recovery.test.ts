@@ -340,6 +340,42 @@ describe('e-mail verification', () => {
   });
 });
 
+// An SPA on another host serves the pages the links open; the API stays the token issuer.
+describe('LINK_BASE_URL', () => {
+  const BASE = 'https://app.example.com/account';
+  let spa: TestApp;
+  beforeAll(async () => {
+    spa = await startTestApp({ SMTP_URL: smtp.url, LINK_BASE_URL: `${BASE}/` });
+  });
+  afterAll(() => spa.close());
+
+  const linkIn = (mail: ReceivedMail) => {
+    const links = [...mail.text.matchAll(/https?:\/\/\S+/g)].map(([l]) => l);
+    expect(links).toHaveLength(1);
+    return new URL(links[0]!);
+  };
+
+  it('points reset, verification and address-change links at it, while tokens are still issued by PUBLIC_URL', async () => {
+    const user = await signUp(spa);
+    await spa.gql(RequestPasswordReset, { input: { email: user.email } });
+    await spa.gql(RequestEmailVerification, undefined, { token: user.accessToken });
+    const target = uniqueEmail('spa');
+    await spa.gql(ChangeEmail, { input: { newEmail: target } }, { token: user.accessToken });
+
+    // The reset mail is sent off the request path, so the order of arrival is not fixed.
+    const mails = [...(await smtp.waitFor(user.email, 3)).filter((m) => m.subject !== 'Your e-mail address is being changed'), ...(await smtp.waitFor(target, 1))];
+    const paths = mails.map((m) => {
+      const url = linkIn(m);
+      expect(url.searchParams.get('token')).toMatch(/^(pr|ev)_/);
+      return `${url.origin}${url.pathname}`;
+    });
+    expect(paths.sort()).toEqual([`${BASE}/reset-password`, `${BASE}/verify-email`, `${BASE}/verify-email`]);
+
+    const claims = JSON.parse(Buffer.from(user.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { iss: string };
+    expect(claims.iss).toBe('http://idp.test');
+  });
+});
+
 describe('changeEmail', () => {
   it('needs a sign-in within REAUTH_WINDOW (10 minutes): works right after sign-in, REAUTH_REQUIRED after', async () => {
     const user = await signUp(app);

@@ -44,7 +44,8 @@ export interface TestApp {
   services: Services;
   backing: Backing;
   gql<T, V>(doc: { toString(): string } & { __apiType?: (v: V) => T }, variables?: V, opts?: GqlOptions): Promise<GqlResponse<T>>;
-  close(): Promise<void>;
+  /** `graceMs` (default 1000): how long in-flight requests may run before their sockets are cut. */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 export async function createBacking(): Promise<Backing> {
@@ -157,8 +158,8 @@ export async function startTestApp(env: Record<string, string> = {}, backing?: B
       const json = JSON.parse(text) as { data: never; errors?: GqlResponse<never>['errors'] };
       return { status: res.status, data: json.data, errors: json.errors, headers: res.headers };
     },
-    async close() {
-      await server.close(1000);
+    async close(opts = {}) {
+      await server.close(opts.graceMs ?? 1000);
       await close();
       if (owned) await b.drop();
     },

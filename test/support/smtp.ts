@@ -30,6 +30,8 @@ export interface SmtpSink {
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
+  /** waitFor's sleepers, woken by every mail that arrives. */
+  const arrived: (() => void)[] = [];
   let refuse = 0;
   let refuseCode = 451;
   const server = new SMTPServer({
@@ -48,6 +50,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         const raw = Buffer.concat(chunks).toString('utf8');
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         messages.push({ ...parse(raw), raw, from, to: session.envelope.rcptTo.map((r) => r.address) });
+        for (const wake of arrived.splice(0)) wake();
         callback();
       });
     },
@@ -60,10 +63,18 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     messages,
     to,
     async waitFor(address, count = 1, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (to(address).length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} mail(s) to ${address}, got ${to(address).length}`);
-        await new Promise((r) => setTimeout(r, 20));
+      // Woken by each arriving mail; the timeout only turns a mail that never comes into a clear failure.
+      const gaveUp = Symbol('timeout');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<typeof gaveUp>((resolve) => (timer = setTimeout(() => resolve(gaveUp), timeoutMs)));
+      try {
+        while (to(address).length < count) {
+          if ((await Promise.race([new Promise<void>((resolve) => arrived.push(resolve)), timeout])) === gaveUp) {
+            throw new Error(`expected ${count} mail(s) to ${address}, got ${to(address).length}`);
+          }
+        }
+      } finally {
+        clearTimeout(timer);
       }
       return to(address);
     },

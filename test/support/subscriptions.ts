@@ -1,6 +1,7 @@
 // Minimal SSE and graphql-transport-ws clients for subscription tests.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { AlertPayload } from '../../src/modules/alerts/alerts.service';
 
 export interface Stream<T> {
   /** The next message, or the reason the stream ended. */
@@ -95,5 +96,51 @@ export function ws<T>(url: string, query: string, variables: Record<string, unkn
       unsubscribe();
       void client.dispose();
     },
+  };
+}
+
+export type Message<T> = Awaited<ReturnType<Stream<T>['next']>>;
+
+/**
+ * The first message of `stream`, calling `probe` (which publishes a marker message on the
+ * stream's topic) every few milliseconds until something arrives, a bounded number of times: a
+ * live subscription yields a probe, a refused one its error. No sleeping and hoping.
+ */
+export async function firstMessage<T>(stream: Stream<T>, probe: () => void, opts = { attempts: 400, everyMs: 25 }): Promise<Message<T>> {
+  let arrived = false;
+  const first = stream.next().finally(() => (arrived = true));
+  for (let i = 0; i < opts.attempts && !arrived; i++) {
+    probe();
+    await Promise.race([first, new Promise((r) => setTimeout(r, opts.everyMs))]);
+  }
+  return first;
+}
+
+/**
+ * Resolves once `stream` is live on the server (its first message is a probe, see firstMessage).
+ * Returns the stream with probes skipped, so what it yields next is exactly what the server sent
+ * after it was subscribed.
+ */
+export async function whenSubscribed<T>(stream: Stream<T>, probe: () => void, isProbe: (m: Message<T>) => boolean): Promise<Stream<T>> {
+  const m = await firstMessage(stream, probe);
+  if (!isProbe(m)) throw new Error(`expected a probe first, got ${JSON.stringify(m)}`);
+  return {
+    async next() {
+      for (;;) {
+        const next = await stream.next();
+        if (!isProbe(next)) return next;
+      }
+    },
+    close: () => stream.close(),
+  };
+}
+
+/** A marker alert for firstMessage / whenSubscribed: published straight to the topic, stored nowhere. */
+export function alertProbe(pubsub: { publish(topic: 'alerts', alert: AlertPayload): void }, type: AlertPayload['type'] = 'MFA_DISABLED') {
+  let n = 0;
+  return {
+    probe: () =>
+      pubsub.publish('alerts', { id: `probe-${++n}`, type, severity: 'LOW', userId: null, ipAddress: null, message: 'probe', occurredAt: new Date(0).toISOString(), details: {} }),
+    isProbe: (m: Message<{ securityAlerts: { id: string } }>) => m !== 'complete' && !!m.data?.securityAlerts.id.startsWith('probe-'),
   };
 }

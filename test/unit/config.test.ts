@@ -62,6 +62,13 @@ describe('parseConfig defaults', () => {
     expect(c.tokenAudience).toBe('https://id.example.com');
   });
 
+  it('points e-mailed links at LINK_BASE_URL (default PUBLIC_URL) while the issuer stays PUBLIC_URL', () => {
+    expect(parseConfig({ PUBLIC_URL: 'https://id.example.com' }).linkBaseUrl).toBe('https://id.example.com');
+    const c = parseConfig({ PUBLIC_URL: 'https://id.example.com', LINK_BASE_URL: 'https://app.example.com/account/' });
+    expect(c.linkBaseUrl).toBe('https://app.example.com/account');
+    expect(c.publicUrl).toBe('https://id.example.com');
+  });
+
   it('turns admin MFA on and introspection off by default in production, both overridable', () => {
     const prod = parseConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY_B64 });
     expect(prod.nodeEnv).toBe('production');
@@ -147,6 +154,8 @@ describe('parseConfig validation', () => {
     ['ARGON2_MEMORY_KIB', '1024'],
     ['SMTP_URL', 'http://mail'],
     ['PUBLIC_URL', 'ftp://id.example.com'],
+    ['LINK_BASE_URL', 'javascript:alert(1)'],
+    ['LINK_BASE_URL', 'app.example.com'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     const error = problemsOf({ [name]: value });
     expect(error.problems).toHaveLength(1);

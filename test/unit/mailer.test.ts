@@ -9,8 +9,17 @@ import { startSmtpSink, type SmtpSink } from '../support/smtp';
 
 function capturingLogger() {
   const lines: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'info', base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-  return { logger, lines };
+  const wake: (() => void)[] = [];
+  const write = (line: string) => {
+    lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const w of wake.splice(0)) w();
+  };
+  const logger = pino({ level: 'info', base: undefined }, { write });
+  /** Resolves once `n` lines have been logged: the event itself, not a poll. */
+  async function logged(n: number) {
+    while (lines.length < n) await new Promise<void>((resolve) => wake.push(resolve));
+  }
+  return { logger, lines, logged };
 }
 
 const LINK = linkTo('https://id.example.com', '/reset-password', `pr_${'a'.repeat(43)}`);
@@ -98,11 +107,11 @@ describe('over SMTP', () => {
   });
 
   it('drops a mail waiting for its retry at shutdown, saying so in the log', async () => {
-    const { logger, lines } = capturingLogger();
+    const { logger, lines, logged } = capturingLogger();
     const mailer = createMailer({ smtpUrl: smtp.url, from: 'no-reply@id.example.com', logger, logLinks: true, retryDelaysMs: [60_000] });
     smtp.refuseNext(1);
     mailer.send(mail('shutdown@example.com'));
-    while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await logged(1);
     await mailer.close();
     await mailer.idle();
     expect(lines.map((l) => l.msg)).toEqual(['mail could not be sent: will retry', 'mail not sent: shutting down before its retry']);

@@ -14,5 +14,6 @@ describe('schema/schema.graphql', () => {
     expect(sdl).toContain('union RotateRefreshResult = AuthPayload | InvalidRefreshTokenError | RefreshTokenReusedError');
     expect(sdl).toContain('union RevokeSessionResult = NotFoundError | RevokeSessionSuccess');
     expect(sdl).toMatch(/sessions: \[Session!\]! @auth\(scopes: \["sessions:read"\]\)/);
+    expect(sdl).toContain('updateProfile(input: UpdateProfileInput!): UpdateProfileResult! @auth(scopes: ["profile:write"])');
   });
 });

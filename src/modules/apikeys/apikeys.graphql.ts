@@ -55,16 +55,16 @@ const RevokeApiKeyResult = resultUnion('RevokeApiKeyResult', 'The revoked key, o
 
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   fields: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ required: true, description: 'Yours to recognise it by: 1 to 100 characters, trimmed, no control characters.' }),
     scopes: t.stringList({ required: true, description: 'A subset of your own scopes. Admin scopes need a recent sign-in.' }),
-    expiresAt: t.field({ type: 'DateTime', required: false }),
+    expiresAt: t.field({ type: 'DateTime', required: false, description: 'After this the key stops working (API_KEY_EXPIRED). Absent: it never expires.' }),
     allowedIps: t.stringList({ required: false, description: 'IPv4/IPv6 addresses or CIDR ranges.' }),
-    rateLimitPerMinute: t.int({ required: false }),
+    rateLimitPerMinute: t.int({ required: false, description: 'Requests a minute the key may make (1 to 1,000,000); over it: RATE_LIMITED. Absent: no per-key limit.' }),
   }),
 });
 const RotateApiKeyInput = builder.inputType('RotateApiKeyInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, description: 'The key to rotate.' }),
     gracePeriodSeconds: t.int({ required: false, description: 'How long the old secret keeps working (default 0, at most 7 days).' }),
   }),
 });
@@ -112,7 +112,7 @@ builder.mutationFields((t) => ({
     type: RevokeApiKeyResult,
     ...sessionGuard('apikeys:write'),
     description: 'Stops a key on every instance from the next request.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The key to revoke.' }) },
     resolve: async (_root, { id }, ctx) => {
       const viewer = await ctx.requireSession();
       return expected([NotFoundError], async () => ({

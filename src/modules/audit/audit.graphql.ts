@@ -52,11 +52,11 @@ const AuditLogConnectionRef = builder
 export const AuditLogFilterInput = builder.inputType('AuditLogFilter', {
   fields: (t) => ({
     userId: t.id({ required: false, description: 'Someone else’s id needs audit:read:all.' }),
-    actions: t.field({ type: [AuditActionEnum], required: false }),
-    success: t.boolean({ required: false }),
-    from: t.field({ type: 'DateTime', required: false }),
-    to: t.field({ type: 'DateTime', required: false }),
-    ipAddress: t.string({ required: false }),
+    actions: t.field({ type: [AuditActionEnum], required: false, description: 'Only these actions.' }),
+    success: t.boolean({ required: false, description: 'Only successes (true) or only failures (false).' }),
+    from: t.field({ type: 'DateTime', required: false, description: 'Only events at or after this time.' }),
+    to: t.field({ type: 'DateTime', required: false, description: 'Only events at or before this time.' }),
+    ipAddress: t.string({ required: false, description: 'Only events from this exact client address.' }),
   }),
 });
 
@@ -128,9 +128,9 @@ builder.queryFields((t) => ({
     ...guard('audit:read'),
     description: "Security events, newest first: the caller's own, or anyone's with audit:read:all. `first` is at most 100.",
     args: {
-      filter: t.arg({ type: AuditLogFilterInput, required: false }),
-      first: t.arg.int({ required: false }),
-      after: t.arg.string({ required: false }),
+      filter: t.arg({ type: AuditLogFilterInput, required: false, description: 'All given conditions must hold.' }),
+      first: t.arg.int({ required: false, description: 'Page size: 20 by default, at most 100 (also when given in a variable).' }),
+      after: t.arg.string({ required: false, description: 'The `endCursor` of the previous page.' }),
     },
     resolve: async (_root, { filter, first, after }, ctx) => {
       const viewer = await ctx.requireViewer();

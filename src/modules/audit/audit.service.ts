@@ -35,6 +35,7 @@ const DETAIL_KEYS = {
   EMAIL_VERIFIED: [],
   EMAIL_CHANGE_REQUESTED: ['email'],
   EMAIL_CHANGED: ['previousEmail', 'email'],
+  PROFILE_UPDATED: ['fields'],
   MFA_ENROLLMENT_STARTED: [],
   MFA_ENABLED: ['method'],
   MFA_DISABLED: ['trustedDevicesRevoked'],

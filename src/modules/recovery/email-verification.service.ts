@@ -48,10 +48,10 @@ export function createEmailVerificationService(deps: {
   audit: AuditService;
   mailer: Mailer;
   sessions: SessionService;
-  settings: { publicUrl: string; ttl: number };
+  settings: { linkBaseUrl: string; ttl: number };
 }): EmailVerificationService {
   const { db, clock, users, tokens, audit, mailer, settings } = deps;
-  const link = (token: string) => linkTo(settings.publicUrl, '/verify-email', token);
+  const link = (token: string) => linkTo(settings.linkBaseUrl, '/verify-email', token);
 
   return {
     async request(caller) {

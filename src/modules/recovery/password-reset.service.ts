@@ -60,7 +60,7 @@ export function createPasswordResetService(deps: {
   challenges: MfaChallengeService;
   lockout: LockoutService;
   apiKeys: Pick<ApiKeyService, 'revokeAllForUser'>;
-  settings: { publicUrl: string; ttl: number };
+  settings: { linkBaseUrl: string; ttl: number };
 }): PasswordResetService {
   const { db, clock, users, tokens, audit, mailer, settings } = deps;
   const background = new Set<Promise<void>>();
@@ -70,7 +70,7 @@ export function createPasswordResetService(deps: {
     await db.transaction(async (tx) => {
       const { token } = await tokens.issue(tx, { userId: user.id, purpose: 'password_reset', now });
       await audit.record(tx, { ...meta, action: 'PASSWORD_RESET_REQUESTED', userId: user.id });
-      afterCommit(tx, () => mailer.send(passwordResetMail(user.email, linkTo(settings.publicUrl, '/reset-password', token), settings.ttl)));
+      afterCommit(tx, () => mailer.send(passwordResetMail(user.email, linkTo(settings.linkBaseUrl, '/reset-password', token), settings.ttl)));
     });
   }
 

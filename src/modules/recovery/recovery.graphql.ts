@@ -72,7 +72,7 @@ builder.mutationFields((t) => ({
   requestPasswordReset: t.boolean({
     ...rateLimit({ rule: 'requestPasswordReset', max: 5, window: '1h' }, { rule: 'requestPasswordReset.account', max: 3, window: '1h', identityArgs: ['input.email'] }),
     description:
-      'Mails a link to PUBLIC_URL/reset-password?token=… when the address belongs to an active account (valid for PASSWORD_RESET_TTL, 30 minutes by default; a newer request replaces it). Always true, after the same work, so the answer tells nothing about which addresses have accounts.',
+      'Mails a link to LINK_BASE_URL/reset-password?token=… when the address belongs to an active account (valid for PASSWORD_RESET_TTL, 30 minutes by default; a newer request replaces it). Always true, after the same work, so the answer tells nothing about which addresses have accounts.',
     args: { input: t.arg({ type: RequestPasswordResetInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       await ctx.services.passwordReset.request(input.email, meta(ctx));
@@ -101,7 +101,7 @@ builder.mutationFields((t) => ({
       ...rateLimit({ rule: 'requestEmailVerification', max: 5, window: '1h' }).directives,
     },
     description:
-      'Mails a link to PUBLIC_URL/verify-email?token=… to confirm the current address (valid for EMAIL_VERIFICATION_TTL, 24 hours by default). True also when the address is verified already (then nothing is sent).',
+      'Mails a link to LINK_BASE_URL/verify-email?token=… to confirm the current address (valid for EMAIL_VERIFICATION_TTL, 24 hours by default). True also when the address is verified already (then nothing is sent).',
     resolve: async (_root, _args, ctx) => {
       const viewer = await ctx.requireSession();
       await ctx.services.emailVerification.request(viewer);

@@ -1,7 +1,7 @@
 /**
  * The mails of the recovery flows: plain text, plus the same words as simple HTML. Links point
- * at PUBLIC_URL, never at a host taken from the request (a forged Host header must not turn a
- * reset mail into a link to someone else's site). Only the address's own owner gets a link: the
+ * at LINK_BASE_URL (default PUBLIC_URL), fixed by configuration, never at a host taken from the
+ * request (a forged Host header must not turn a reset mail into a link to someone else's site). Only the address's own owner gets a link: the
  * notice to the old address of an address change carries none.
  */
 import type { Mail } from '../mail/mailer';
@@ -14,8 +14,8 @@ export function inWords(seconds: number): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
-export function linkTo(publicUrl: string, path: '/reset-password' | '/verify-email', token: string): string {
-  const url = new URL(publicUrl + path);
+export function linkTo(linkBaseUrl: string, path: '/reset-password' | '/verify-email', token: string): string {
+  const url = new URL(linkBaseUrl + path);
   url.searchParams.set('token', token);
   return url.toString();
 }

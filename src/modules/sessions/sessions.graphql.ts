@@ -85,7 +85,7 @@ builder.mutationFields((t) => ({
     type: RevokeSessionResult,
     ...sessionGuard('sessions:write'),
     description: 'Ends one of your sessions; its tokens stop working on the very next request.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'One of your sessions (`sessions { id }`); any other id answers NotFoundError.' }) },
     resolve: async (_root, { id }, ctx) => {
       const viewer = await ctx.requireSession();
       return expected([NotFoundError], async () => {

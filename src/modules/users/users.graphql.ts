@@ -44,6 +44,33 @@ builder.queryField('me', (t) =>
   }),
 );
 
+const UpdateProfileSuccessRef = builder.objectRef<{ __typename: 'UpdateProfileSuccess'; user: UserRow }>('UpdateProfileSuccess').implement({
+  description: 'The profile was changed.',
+  fields: (t) => ({ user: t.field({ type: UserRef, description: 'The account with its new profile.', resolve: (r) => r.user }) }),
+});
+const UpdateProfileResult = resultUnion('UpdateProfileResult', 'The updated user.', [UpdateProfileSuccessRef]);
+const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
+  fields: (t) => ({
+    displayName: t.string({
+      required: true,
+      description: 'Trimmed; blank clears it. At most 100 characters, without control or text-direction characters (else BAD_USER_INPUT).',
+    }),
+  }),
+});
+
+builder.mutationField('updateProfile', (t) =>
+  t.field({
+    type: UpdateProfileResult,
+    ...guard('profile:write'),
+    description: "Changes the caller's own profile. Audited as PROFILE_UPDATED (which fields, not their values).",
+    args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const viewer = await ctx.requireViewer();
+      const user = await ctx.services.users.updateProfile(viewer.userId, { displayName: input.displayName }, auditMeta(ctx, viewer));
+      return { __typename: 'UpdateProfileSuccess' as const, user };
+    },
+  }),
+);
 
 const SetUserRolesSuccessRef = builder.objectRef<{ __typename: 'SetUserRolesSuccess'; user: UserRow }>('SetUserRolesSuccess').implement({
   fields: (t) => ({ user: t.field({ type: UserRef, resolve: (r) => r.user }) }),

@@ -23,10 +23,24 @@ const MAX_DISPLAY_NAME = 100;
 // that make a name read as something else.
 const UNSAFE_IN_NAME = /[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/u;
 
+/** Trimmed, null when blank; BAD_USER_INPUT when too long or unsafe. Register and updateProfile share it. */
+function checkedDisplayName(raw: string | null | undefined): string | null {
+  const displayName = raw?.trim() || null;
+  if (displayName && [...displayName].length > MAX_DISPLAY_NAME) {
+    throw new BadInputError(`The display name is longer than ${MAX_DISPLAY_NAME} characters.`, 'displayName');
+  }
+  if (displayName && UNSAFE_IN_NAME.test(displayName)) {
+    throw new BadInputError('The display name contains control or text-direction characters.', 'displayName');
+  }
+  return displayName;
+}
+
 export interface UserService {
   create(input: { email: string; password: string; displayName?: string | null; roles?: string[]; via?: 'register' | 'bootstrap' | 'cli' }, meta?: AuditMeta): Promise<UserRow>;
   findById(id: string): Promise<UserRow | undefined>;
   findByEmail(email: string): Promise<UserRow | undefined>;
+  /** The user's own profile fields (today the display name: trimmed, blank clears it), audited as PROFILE_UPDATED. */
+  updateProfile(id: string, input: { displayName?: string | null }, meta: AuditMeta): Promise<UserRow>;
   /** The same password re-hashed (new argon2 parameters). With `event`, audited in the same transaction. */
   setPasswordHash(id: string, hash: string, event?: Omit<AuditEvent, 'userId'>): Promise<void>;
   /**
@@ -73,13 +87,7 @@ export function createUserService(deps: {
       const email = normalizeEmail(input.email);
       const problem = emailProblem(email);
       if (problem) throw new BadInputError(problem, 'email');
-      const displayName = input.displayName?.trim() || null;
-      if (displayName && [...displayName].length > MAX_DISPLAY_NAME) {
-        throw new BadInputError(`The display name is longer than ${MAX_DISPLAY_NAME} characters.`, 'displayName');
-      }
-      if (displayName && UNSAFE_IN_NAME.test(displayName)) {
-        throw new BadInputError('The display name contains control or text-direction characters.', 'displayName');
-      }
+      const displayName = checkedDisplayName(input.displayName);
       await deps.passwordPolicy.enforce(input.password, { mfa: false, email, displayName });
       const passwordHash = await hasher.hash(input.password);
       const now = clock.now();
@@ -108,6 +116,17 @@ export function createUserService(deps: {
       if (emailProblem(normalized)) return undefined;
       const [row] = await db.select().from(users).where(eq(users.email, normalized));
       return row;
+    },
+    async updateProfile(id, input, meta) {
+      const displayName = checkedDisplayName(input.displayName);
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const [row] = await tx.update(users).set({ displayName, updatedAt: now }).where(and(eq(users.id, id), isNull(users.disabledAt))).returning();
+        if (!row) throw new NotFoundError('No such user.');
+        // Which fields changed, not their values: a name is personal data the audit chain keeps.
+        await audit.record(tx, { ...meta, action: 'PROFILE_UPDATED', userId: id, details: { fields: ['displayName'] } });
+        return row;
+      });
     },
     async setPasswordHash(id, hash, event) {
       await db.transaction(async (tx) => {
