@@ -18,9 +18,9 @@ export function sessionGuard(...scopes: Scope[]) {
 
 function guarded(scopes: Scope[], opts: { sessionOnly: boolean }) {
   return {
-    directives: { auth: { scopes } },
-    // Read by `npm run docs` (docs/api.md), which cannot see inside authScopes.
-    extensions: { sessionOnly: opts.sessionOnly },
+    // Printed, so clients (and docs/api.md) see that API keys are refused. No `extensions` here:
+    // a field's other declarations (oncePerDocument) use that key, and a spread would replace them.
+    directives: { auth: opts.sessionOnly ? { scopes, sessionOnly: true } : { scopes } },
     authScopes: async (_parent: unknown, _args: unknown, ctx: Context) => {
       const viewer = await ctx.requireViewer();
       if (opts.sessionOnly && viewer.kind !== 'session') throw forbiddenForApiKeys();

@@ -1,5 +1,5 @@
 // Builds the schema from every module's GraphQL file and exports only that.
-import { specifiedDirectives, DirectiveLocation, GraphQLDirective, GraphQLList, GraphQLNonNull, GraphQLString, lexicographicSortSchema } from 'graphql';
+import { specifiedDirectives, DirectiveLocation, GraphQLBoolean, GraphQLDirective, GraphQLList, GraphQLNonNull, GraphQLString, lexicographicSortSchema } from 'graphql';
 import { builder } from './builder';
 import { enforceRateLimits, rateLimitDirective } from '../modules/ratelimit/rate-limit.directive';
 import '../modules/users/users.graphql';
@@ -17,9 +17,13 @@ import '../modules/recovery/recovery.graphql';
 
 const authDirective = new GraphQLDirective({
   name: 'auth',
-  description: 'The scopes a caller must hold for this field (enforced; printed so clients can see it). An empty list means any signed-in caller.',
+  description:
+    'The scopes a caller must hold for this field (enforced; printed so clients can see it). An empty list means any signed-in caller. `sessionOnly`: a signed-in session is required, API keys are refused whatever their scopes.',
   locations: [DirectiveLocation.FIELD_DEFINITION],
-  args: { scopes: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) } },
+  args: {
+    scopes: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) },
+    sessionOnly: { type: GraphQLBoolean },
+  },
 });
 
 export const schema = enforceRateLimits(lexicographicSortSchema(builder.toSchema({ directives: [...specifiedDirectives, authDirective, rateLimitDirective] })));

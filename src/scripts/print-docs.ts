@@ -38,11 +38,19 @@ function rootsOf(s: GraphQLSchema) {
   return roots.filter((r): r is [(typeof r)[0], NonNullable<(typeof r)[1]>] => r[1] != null);
 }
 
-function authScopesOf(field: AnyField): string[] | undefined {
-  const auth = (field.extensions?.directives as { auth?: { scopes: string[] } | { scopes: string[] }[] } | undefined)?.auth;
+type AuthArgs = { scopes: string[]; sessionOnly?: boolean };
+
+function authOf(field: AnyField): AuthArgs[] | undefined {
+  const auth = (field.extensions?.directives as { auth?: AuthArgs | AuthArgs[] } | undefined)?.auth;
   if (auth === undefined) return undefined;
-  return (Array.isArray(auth) ? auth : [auth]).flatMap((a) => a.scopes);
+  return Array.isArray(auth) ? auth : [auth];
 }
+
+function authScopesOf(field: AnyField): string[] | undefined {
+  return authOf(field)?.flatMap((a) => a.scopes);
+}
+
+const sessionOnly = (field: AnyField) => authOf(field)?.some((a) => a.sessionOnly === true) ?? false;
 
 function describeRule(r: RateLimitRule): string {
   const per = r.identityArgs?.length ? `per ${r.identityArgs.map(code).join(' + ')} (across all addresses)` : 'per client address';
@@ -90,7 +98,7 @@ function operation(kind: string, field: AnyField, codes: Set<string>): string {
   const out = [`### ${code(field.name)} (${kind})`, '', '```graphql', `${field.name}${args ? `(${args})` : ''}: ${String(field.type)}`, '```', ''];
   if (field.description) out.push(field.description, '');
   const scopes = authScopesOf(field);
-  const who = field.extensions?.sessionOnly ? 'a signed-in session (not an API key)' : 'a session or an API key';
+  const who = sessionOnly(field) ? 'a signed-in session (not an API key)' : 'a session or an API key';
   out.push(
     `- **Access**: ${scopes === undefined ? 'public (no credentials needed)' : `${who}${scopes.length ? ` with scope ${scopes.map(code).join(', ')}` : ''}`}`,
   );

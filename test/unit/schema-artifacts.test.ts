@@ -13,7 +13,8 @@ describe('schema/schema.graphql', () => {
     expect(sdl).toContain('union RegisterResult = AuthPayload | EmailTakenError | WeakPasswordError');
     expect(sdl).toContain('union RotateRefreshResult = AuthPayload | InvalidRefreshTokenError | RefreshTokenReusedError');
     expect(sdl).toContain('union RevokeSessionResult = NotFoundError | RevokeSessionSuccess');
-    expect(sdl).toMatch(/sessions: \[Session!\]! @auth\(scopes: \["sessions:read"\]\)/);
+    // Session-only fields say so, so a client knows an API key will be refused.
+    expect(sdl).toMatch(/sessions: \[Session!\]! @auth\(scopes: \["sessions:read"\], sessionOnly: true\)/);
     expect(sdl).toContain('updateProfile(input: UpdateProfileInput!): UpdateProfileResult! @auth(scopes: ["profile:write"])');
   });
 });
