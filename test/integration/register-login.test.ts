@@ -128,8 +128,12 @@ describe('login', () => {
     expect((await app.gql(Me, undefined, { token: admin.accessToken })).data.me?.roles).toEqual(['USER', 'ADMIN']);
 
     const { email: existing } = await signUp(app);
-    const again = await run('npx', ['tsx', 'src/scripts/admin-create.ts', existing], { env: { ...env, ADMIN_PASSWORD: 'would overwrite it' }, timeout: 60_000 });
-    expect(again.stdout).toContain('exists already; nothing changed');
+    // An existing non-admin is refused (exit 1) with the way to promote it; its password is untouched.
+    const again = (await run('npx', ['tsx', 'src/scripts/admin-create.ts', existing], { env: { ...env, ADMIN_PASSWORD: 'would overwrite it' }, timeout: 60_000 }).catch(
+      (error: unknown) => error,
+    )) as { code?: number; stderr?: string };
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`npm run admin:create -- --promote ${existing}`);
     expect((await signIn(app, existing)).user.email).toBe(existing);
   });
 
