@@ -729,10 +729,12 @@ export type ConfirmMfaMutationVariables = Exact<{
 
 
 export type ConfirmMfaMutation = { confirmMfa:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
     | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
     | { __typename: 'MfaAlreadyEnabledError', code: ErrorCode, message: string }
     | { __typename: 'MfaEnabled', backupCodes: Array<string> }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
    };
 
 export type VerifyMfaLoginMutationVariables = Exact<{
