@@ -59,6 +59,13 @@ type Documents = {
     "\n  mutation WebhookDelete($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { webhookId }\n      ... on Error { code message }\n    }\n  }\n": typeof types.WebhookDeleteDocument,
     "\n  query WebhookList {\n    webhooks { id url description createdAt createdBy }\n  }\n": typeof types.WebhookListDocument,
     "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": typeof types.WebhookDeliveryLogDocument,
+    "\n  mutation RaceLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on MfaChallenge { challengeToken }\n      ... on AuthPayload { trustedDeviceToken }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RaceLoginDocument,
+    "\n  mutation RaceChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceChangePasswordDocument,
+    "\n  mutation RaceDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceDisableMfaDocument,
+    "\n  mutation RaceRegenerate($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceRegenerateDocument,
+    "\n  mutation RaceReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { __typename ... on AuthPayload { accessToken } ... on Error { code message } }\n  }\n": typeof types.RaceReauthenticateDocument,
+    "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n": typeof types.RaceRequestResetDocument,
+    "\n  mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }\n": typeof types.RaceUnlockDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": typeof types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
     "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LockLoginDocument,
@@ -127,6 +134,13 @@ const documents: Documents = {
     "\n  mutation WebhookDelete($id: ID!) {\n    deleteWebhook(id: $id) {\n      __typename\n      ... on DeleteWebhookSuccess { webhookId }\n      ... on Error { code message }\n    }\n  }\n": types.WebhookDeleteDocument,
     "\n  query WebhookList {\n    webhooks { id url description createdAt createdBy }\n  }\n": types.WebhookListDocument,
     "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n": types.WebhookDeliveryLogDocument,
+    "\n  mutation RaceLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on MfaChallenge { challengeToken }\n      ... on AuthPayload { trustedDeviceToken }\n      ... on Error { code message }\n    }\n  }\n": types.RaceLoginDocument,
+    "\n  mutation RaceChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceChangePasswordDocument,
+    "\n  mutation RaceDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceDisableMfaDocument,
+    "\n  mutation RaceRegenerate($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceRegenerateDocument,
+    "\n  mutation RaceReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { __typename ... on AuthPayload { accessToken } ... on Error { code message } }\n  }\n": types.RaceReauthenticateDocument,
+    "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n": types.RaceRequestResetDocument,
+    "\n  mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }\n": types.RaceUnlockDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
     "\n  mutation LockLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on AuthPayload { accessToken user { id } }\n      ... on MfaChallenge { challengeToken }\n      ... on AccountLockedError { lockedUntil }\n      ... on Error { code message }\n    }\n  }\n": types.LockLoginDocument,
@@ -327,6 +341,34 @@ export function graphql(source: "\n  query WebhookList {\n    webhooks { id url 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WebhookDeliveryLog($webhookId: ID, $first: Int) {\n    webhookDeliveries(webhookId: $webhookId, first: $first) {\n      id webhookId alertId status attempts lastAttemptAt lastStatusCode lastError nextAttemptAt deliveredAt createdAt\n      attemptLog { attempt attemptedAt statusCode error }\n    }\n  }\n"): typeof import('./graphql').WebhookDeliveryLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on MfaChallenge { challengeToken }\n      ... on AuthPayload { trustedDeviceToken }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RaceLoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceChangePasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceDisableMfaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceRegenerate($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceRegenerateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { __typename ... on AuthPayload { accessToken } ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceReauthenticateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n"): typeof import('./graphql').RaceRequestResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }\n"): typeof import('./graphql').RaceUnlockDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

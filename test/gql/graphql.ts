@@ -635,6 +635,87 @@ export type WebhookDeliveryLogQueryVariables = Exact<{
 
 export type WebhookDeliveryLogQuery = { webhookDeliveries: Array<{ id: string, webhookId: string, alertId: string, status: WebhookDeliveryStatus, attempts: number, lastAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ attempt: number, attemptedAt: string, statusCode: number | null, error: string | null }> }> };
 
+export type RaceLoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type RaceLoginMutation = { login:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload', trustedDeviceToken: string | null }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallenge', challengeToken: string }
+   };
+
+export type RaceChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type RaceChangePasswordMutation = { changePassword:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'ChangePasswordSuccess' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
+export type RaceDisableMfaMutationVariables = Exact<{
+  input: DisableMfaInput;
+}>;
+
+
+export type RaceDisableMfaMutation = { disableMfa:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaDisabled' }
+    | { __typename: 'MfaNotEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type RaceRegenerateMutationVariables = Exact<{
+  input: MfaCodeInput;
+}>;
+
+
+export type RaceRegenerateMutation = { regenerateBackupCodes:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'BackupCodesRegenerated' }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaNotEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type RaceReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type RaceReauthenticateMutation = { reauthenticate:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload', accessToken: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+   };
+
+export type RaceRequestResetMutationVariables = Exact<{
+  input: RequestPasswordResetInput;
+}>;
+
+
+export type RaceRequestResetMutation = { requestPasswordReset: boolean };
+
+export type RaceUnlockMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RaceUnlockMutation = { unlockUser:
+    | { __typename: 'NotFoundError' }
+    | { __typename: 'UnlockUserSuccess' }
+   };
+
 export type TamperVerifyChainQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1490,6 +1571,82 @@ export const WebhookDeliveryLogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WebhookDeliveryLogQuery, WebhookDeliveryLogQueryVariables>;
+export const RaceLoginDocument = new TypedDocumentString(`
+    mutation RaceLogin($input: LoginInput!) {
+  login(input: $input) {
+    __typename
+    ... on MfaChallenge {
+      challengeToken
+    }
+    ... on AuthPayload {
+      trustedDeviceToken
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceLoginMutation, RaceLoginMutationVariables>;
+export const RaceChangePasswordDocument = new TypedDocumentString(`
+    mutation RaceChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceChangePasswordMutation, RaceChangePasswordMutationVariables>;
+export const RaceDisableMfaDocument = new TypedDocumentString(`
+    mutation RaceDisableMfa($input: DisableMfaInput!) {
+  disableMfa(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceDisableMfaMutation, RaceDisableMfaMutationVariables>;
+export const RaceRegenerateDocument = new TypedDocumentString(`
+    mutation RaceRegenerate($input: MfaCodeInput!) {
+  regenerateBackupCodes(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceRegenerateMutation, RaceRegenerateMutationVariables>;
+export const RaceReauthenticateDocument = new TypedDocumentString(`
+    mutation RaceReauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceReauthenticateMutation, RaceReauthenticateMutationVariables>;
+export const RaceRequestResetDocument = new TypedDocumentString(`
+    mutation RaceRequestReset($input: RequestPasswordResetInput!) {
+  requestPasswordReset(input: $input)
+}
+    `) as unknown as TypedDocumentString<RaceRequestResetMutation, RaceRequestResetMutationVariables>;
+export const RaceUnlockDocument = new TypedDocumentString(`
+    mutation RaceUnlock($id: ID!) {
+  unlockUser(id: $id) {
+    __typename
+  }
+}
+    `) as unknown as TypedDocumentString<RaceUnlockMutation, RaceUnlockMutationVariables>;
 export const TamperVerifyChainDocument = new TypedDocumentString(`
     query TamperVerifyChain {
   verifyAuditChain {
