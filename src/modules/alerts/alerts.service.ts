@@ -81,11 +81,20 @@ export function createAlertService(deps: {
     afterCommit(tx, () => pubsub.publish('alerts', payload));
   }
 
-  async function failuresSince(tx: Tx, column: 'user' | 'ip', value: string, since: Date) {
-    const [row] = await tx
-      .select({ n: sql<number>`count(*)::int` })
+  /**
+   * LOGIN_FAILED entries of one account or address since `since`, counted up to `upTo` + 1 only:
+   * this runs inside the audit append lock for every failure, so its cost must not grow with a
+   * credential-stuffing run. An index range on (user_id | ip_address, action, occurred_at)
+   * (migration 0012) and the limit keep it O(log n + upTo).
+   */
+  async function failuresSince(tx: Tx, column: 'user' | 'ip', value: string, since: Date, upTo: number) {
+    const recent = tx
+      .select({ one: sql`1`.as('one') })
       .from(auditLogs)
-      .where(and(eq(auditLogs.action, 'LOGIN_FAILED'), gte(auditLogs.occurredAt, since), column === 'user' ? eq(auditLogs.userId, value) : eq(auditLogs.ipAddress, value)));
+      .where(and(column === 'user' ? eq(auditLogs.userId, value) : eq(auditLogs.ipAddress, value), eq(auditLogs.action, 'LOGIN_FAILED'), gte(auditLogs.occurredAt, since)))
+      .limit(upTo + 1)
+      .as('recent');
+    const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(recent);
     return row?.n ?? 0;
   }
 
@@ -97,10 +106,10 @@ export function createAlertService(deps: {
         case 'LOGIN_FAILED': {
           // Appends are serialised (audit lock), so "reached the threshold exactly now" fires once a burst.
           const since = addSeconds(at, -settings.window);
-          if (e.userId && (await failuresSince(tx, 'user', e.userId, since)) === settings.failedLoginsPerAccount) {
+          if (e.userId && (await failuresSince(tx, 'user', e.userId, since, settings.failedLoginsPerAccount)) === settings.failedLoginsPerAccount) {
             await store(tx, { ...base, type: 'FAILED_LOGIN_BURST', severity: 'HIGH', message: `${settings.failedLoginsPerAccount} failed logins for one account within ${settings.window / 60} minutes.`, details: { scope: 'account', count: settings.failedLoginsPerAccount } }, at);
           }
-          if (e.ipAddress && (await failuresSince(tx, 'ip', e.ipAddress, since)) === settings.failedLoginsPerIp) {
+          if (e.ipAddress && (await failuresSince(tx, 'ip', e.ipAddress, since, settings.failedLoginsPerIp)) === settings.failedLoginsPerIp) {
             await store(tx, { ...base, userId: null, type: 'FAILED_LOGIN_BURST', severity: 'MEDIUM', message: `${settings.failedLoginsPerIp} failed logins from one address within ${settings.window / 60} minutes.`, details: { scope: 'ip', count: settings.failedLoginsPerIp } }, at);
           }
           return;
