@@ -347,6 +347,15 @@ describe('durable record', () => {
     expect(after).toEqual([]);
   });
 
+  it('keeps no durable rows for e-mails without an account (they would grow without bound), yet locks them alike', async () => {
+    const ghost = uniqueEmail('ghost-rows');
+    const ip = address();
+    for (let i = 0; i < 3; i++) await attempt(ghost, ip);
+    expect((await attempt(ghost, ip)).data.login.__typename).toBe('AccountLockedError');
+    expect(await app.deps.database.db.select().from(loginFailures).where(eq(loginFailures.subject, lockoutSubject(ghost)))).toEqual([]);
+    app.clock.advance(15 * MIN);
+  });
+
   it('purges counts LOCKOUT_MEMORY (30 days) after their last failure, in the daily job', async () => {
     const user = await signUp(app);
     for (let i = 0; i < 2; i++) await attempt(user.email, address());
