@@ -64,6 +64,23 @@ export interface AlertService {
   countBySeverity(since: Date): Promise<Record<Severity, number>>;
 }
 
+/**
+ * How many LOGIN_FAILED entries one account or address has since `since`, counted up to
+ * `upTo` + 1 only. The failed-login rule runs it inside the audit append lock for every failure,
+ * so its cost must not grow with a credential-stuffing run: an index range on
+ * (user_id | ip_address, action, occurred_at) (migration 0012) and the limit keep it
+ * O(log n + upTo), where it used to scan every entry of the window.
+ */
+export function recentFailedLogins(executor: Db | Tx, column: 'user' | 'ip', value: string, since: Date, upTo: number) {
+  const recent = executor
+    .select({ one: sql`1`.as('one') })
+    .from(auditLogs)
+    .where(and(column === 'user' ? eq(auditLogs.userId, value) : eq(auditLogs.ipAddress, value), eq(auditLogs.action, 'LOGIN_FAILED'), gte(auditLogs.occurredAt, since)))
+    .limit(upTo + 1)
+    .as('recent');
+  return executor.select({ n: sql<number>`count(*)::int` }).from(recent);
+}
+
 export function createAlertService(deps: {
   db: Db;
   clock: Clock;
@@ -81,20 +98,8 @@ export function createAlertService(deps: {
     afterCommit(tx, () => pubsub.publish('alerts', payload));
   }
 
-  /**
-   * LOGIN_FAILED entries of one account or address since `since`, counted up to `upTo` + 1 only:
-   * this runs inside the audit append lock for every failure, so its cost must not grow with a
-   * credential-stuffing run. An index range on (user_id | ip_address, action, occurred_at)
-   * (migration 0012) and the limit keep it O(log n + upTo).
-   */
   async function failuresSince(tx: Tx, column: 'user' | 'ip', value: string, since: Date, upTo: number) {
-    const recent = tx
-      .select({ one: sql`1`.as('one') })
-      .from(auditLogs)
-      .where(and(column === 'user' ? eq(auditLogs.userId, value) : eq(auditLogs.ipAddress, value), eq(auditLogs.action, 'LOGIN_FAILED'), gte(auditLogs.occurredAt, since)))
-      .limit(upTo + 1)
-      .as('recent');
-    const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(recent);
+    const [row] = await recentFailedLogins(tx, column, value, since, upTo);
     return row?.n ?? 0;
   }
 
