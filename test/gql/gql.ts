@@ -65,6 +65,7 @@ type Documents = {
     "\n  mutation RaceRegenerate($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceRegenerateDocument,
     "\n  mutation RaceReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { __typename ... on AuthPayload { accessToken } ... on Error { code message } }\n  }\n": typeof types.RaceReauthenticateDocument,
     "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n": typeof types.RaceRequestResetDocument,
+    "\n  mutation RaceVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceVerifyEmailDocument,
     "\n  mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }\n": typeof types.RaceUnlockDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": typeof types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
@@ -140,6 +141,7 @@ const documents: Documents = {
     "\n  mutation RaceRegenerate($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceRegenerateDocument,
     "\n  mutation RaceReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { __typename ... on AuthPayload { accessToken } ... on Error { code message } }\n  }\n": types.RaceReauthenticateDocument,
     "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n": types.RaceRequestResetDocument,
+    "\n  mutation RaceVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceVerifyEmailDocument,
     "\n  mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }\n": types.RaceUnlockDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
@@ -365,6 +367,10 @@ export function graphql(source: "\n  mutation RaceReauthenticate($input: Reauthe
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n"): typeof import('./graphql').RaceRequestResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceVerifyEmailDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

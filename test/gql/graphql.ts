@@ -706,6 +706,17 @@ export type RaceRequestResetMutationVariables = Exact<{
 
 export type RaceRequestResetMutation = { requestPasswordReset: boolean };
 
+export type RaceVerifyEmailMutationVariables = Exact<{
+  input: VerifyEmailInput;
+}>;
+
+
+export type RaceVerifyEmailMutation = { verifyEmail:
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'VerifyEmailSuccess' }
+   };
+
 export type RaceUnlockMutationVariables = Exact<{
   id: string | number;
 }>;
@@ -1640,6 +1651,17 @@ export const RaceRequestResetDocument = new TypedDocumentString(`
   requestPasswordReset(input: $input)
 }
     `) as unknown as TypedDocumentString<RaceRequestResetMutation, RaceRequestResetMutationVariables>;
+export const RaceVerifyEmailDocument = new TypedDocumentString(`
+    mutation RaceVerifyEmail($input: VerifyEmailInput!) {
+  verifyEmail(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceVerifyEmailMutation, RaceVerifyEmailMutationVariables>;
 export const RaceUnlockDocument = new TypedDocumentString(`
     mutation RaceUnlock($id: ID!) {
   unlockUser(id: $id) {

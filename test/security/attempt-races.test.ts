@@ -15,6 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
+import postgres from 'postgres';
 import { graphql } from '../gql';
 import { DEFAULT_ABUSE_LIMITS, RELAXED_ABUSE_LIMITS, startTestApp, type TestApp } from '../support/app';
 import { ConfirmMfa, EnrollMfa, LoginMfa, signUpWithMfa, VerifyMfaLogin } from '../support/mfa';
@@ -55,6 +56,11 @@ const RaceReauthenticate = graphql(`
 `);
 const RaceRequestReset = graphql(`
   mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }
+`);
+const RaceVerifyEmail = graphql(`
+  mutation RaceVerifyEmail($input: VerifyEmailInput!) {
+    verifyEmail(input: $input) { __typename ... on Error { code message } }
+  }
 `);
 const RaceUnlock = graphql(`
   mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }
@@ -288,6 +294,47 @@ describe('what a stranger cannot deny the owner', () => {
       expect((await go(PASSWORD, ip)).data.login.__typename).toBe('MfaChallenge');
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('lock order', () => {
+  // verifyEmail took its link, then the user row (then the account's other links); changePassword
+  // took the links, then the row: run together, each held what the other waited for, and
+  // PostgreSQL aborted one (an INTERNAL_SERVER_ERROR). Both now take the user row first.
+  it('an address change confirmed while the password changes: both answer, no deadlock', async () => {
+    const user = await signUp(app);
+    const now = app.clock.now();
+    const { token } = await app.deps.database.db.transaction(async (tx) => {
+      await app.services.emailTokens.issue(tx, { userId: user.user.id, purpose: 'password_reset', now });
+      return app.services.emailTokens.issue(tx, { userId: user.user.id, purpose: 'email_change', newEmail: `moved.${user.email}`, now });
+    });
+    // Hold the user row, so that both requests are inside their transactions before either goes on.
+    const holder = postgres(app.backing.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      let both!: Promise<[Awaited<ReturnType<typeof verify>>, Awaited<ReturnType<typeof change>>]>;
+      let waiting = 0;
+      const verify = () => app.gql(RaceVerifyEmail, { input: { token } });
+      const change = () => app.gql(RaceChangePassword, { input: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }, { token: user.accessToken });
+      await holder.begin(async (tx) => {
+        await tx`select id from users where id = ${user.user.id} for update`;
+        both = Promise.all([verify(), change()]);
+        // Until both requests wait on a lock: the event itself, polled a bounded number of times.
+        for (let i = 0; i < 2000 && waiting < 2; i++) {
+          // pg_stat_activity is a snapshot per transaction: take a fresh one each time.
+          await tx`select pg_stat_clear_snapshot()`;
+          const [row] = await tx<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+          waiting = row!.n;
+        }
+      });
+      const [verified, changed] = await both;
+      expect(waiting).toBe(2);
+      expect([verified.errors, changed.errors]).toEqual([undefined, undefined]);
+      expect(changed.data.changePassword.__typename).toBe('ChangePasswordSuccess');
+      // Whichever came second found the link already ended, or simply went on.
+      expect(['VerifyEmailSuccess', 'InvalidTokenError']).toContain(verified.data.verifyEmail.__typename);
+    } finally {
+      await holder.end({ timeout: 5 });
     }
   });
 });
