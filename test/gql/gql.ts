@@ -66,6 +66,7 @@ type Documents = {
     "\n  mutation RaceReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { __typename ... on AuthPayload { accessToken } ... on Error { code message } }\n  }\n": typeof types.RaceReauthenticateDocument,
     "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n": typeof types.RaceRequestResetDocument,
     "\n  mutation RaceVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceVerifyEmailDocument,
+    "\n  mutation RaceResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceResetPasswordDocument,
     "\n  mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }\n": typeof types.RaceUnlockDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": typeof types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
@@ -142,6 +143,7 @@ const documents: Documents = {
     "\n  mutation RaceReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { __typename ... on AuthPayload { accessToken } ... on Error { code message } }\n  }\n": types.RaceReauthenticateDocument,
     "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n": types.RaceRequestResetDocument,
     "\n  mutation RaceVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceVerifyEmailDocument,
+    "\n  mutation RaceResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceResetPasswordDocument,
     "\n  mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }\n": types.RaceUnlockDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
@@ -371,6 +373,10 @@ export function graphql(source: "\n  mutation RaceRequestReset($input: RequestPa
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RaceVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceVerifyEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceResetPasswordDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -717,6 +717,17 @@ export type RaceVerifyEmailMutation = { verifyEmail:
     | { __typename: 'VerifyEmailSuccess' }
    };
 
+export type RaceResetPasswordMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type RaceResetPasswordMutation = { resetPassword:
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'ResetPasswordSuccess' }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
 export type RaceUnlockMutationVariables = Exact<{
   id: string | number;
 }>;
@@ -1662,6 +1673,17 @@ export const RaceVerifyEmailDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RaceVerifyEmailMutation, RaceVerifyEmailMutationVariables>;
+export const RaceResetPasswordDocument = new TypedDocumentString(`
+    mutation RaceResetPassword($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceResetPasswordMutation, RaceResetPasswordMutationVariables>;
 export const RaceUnlockDocument = new TypedDocumentString(`
     mutation RaceUnlock($id: ID!) {
   unlockUser(id: $id) {

@@ -62,6 +62,11 @@ const RaceVerifyEmail = graphql(`
     verifyEmail(input: $input) { __typename ... on Error { code message } }
   }
 `);
+const RaceResetPassword = graphql(`
+  mutation RaceResetPassword($input: ResetPasswordInput!) {
+    resetPassword(input: $input) { __typename ... on Error { code message } }
+  }
+`);
 const RaceUnlock = graphql(`
   mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }
 `);
@@ -292,9 +297,43 @@ describe('what a stranger cannot deny the owner', () => {
       const admin = await signIn(limited, ADMIN.BOOTSTRAP_ADMIN_EMAIL, ADMIN.BOOTSTRAP_ADMIN_PASSWORD);
       expect((await limited.gql(RaceUnlock, { id: owner.user.id }, { token: admin.accessToken })).data.unlockUser.__typename).toBe('UnlockUserSuccess');
       expect((await go(PASSWORD, ip)).data.login.__typename).toBe('MfaChallenge');
+
+      // Spent again; this time the owner completes a password reset, which clears it too.
+      for (let i = 0; i < 5; i++) await go(WRONG, `203.0.113.${i + 10}`);
+      expect((await go(PASSWORD, ip)).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      const { token } = await limited.deps.database.db.transaction((tx) =>
+        limited.services.emailTokens.issue(tx, { userId: owner.user.id, purpose: 'password_reset', now: limited.clock.now() }),
+      );
+      const reset = await limited.gql(RaceResetPassword, { input: { token, newPassword: NEW_PASSWORD } }, from(ip));
+      expect(reset.data.resetPassword.__typename).toBe('ResetPasswordSuccess');
+      expect((await go(NEW_PASSWORD, ip)).data.login.__typename).toBe('MfaChallenge');
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('trusted devices', () => {
+  it('a stolen trusted-device token is no password oracle: it passes the locks a stranger set, but its own failures lock it', async () => {
+    const owner = await signUpWithMfa(app);
+    const ip = address();
+    const first = await login(owner.email, ip, PASSWORD);
+    if (first.__typename !== 'MfaChallenge') throw new Error(JSON.stringify(first));
+    const verified = (await app.gql(VerifyMfaLogin, { input: { challengeToken: first.challengeToken, code: codeFor(owner.secret, app.clock.now()), trustDevice: true } }, from(ip))).data.verifyMfaLogin;
+    if (verified.__typename !== 'AuthPayload') throw new Error(JSON.stringify(verified));
+    const device = verified.trustedDeviceToken!;
+    app.clock.advance(30);
+    // Strangers lock the account everywhere (ten failures, three networks): the device still gets in.
+    for (let i = 0; i < 10; i++) await login(owner.email, otherNetwork());
+    expect(codeOf(await login(owner.email, address(), PASSWORD))).toBe('ACCOUNT_LOCKED');
+    expect(codeOf(await login(owner.email, ip, PASSWORD, device))).toBe('AuthPayload');
+    // Whoever holds the device token but guesses the password: a burst gets three evaluations.
+    const thief = otherNetwork();
+    const answers = await burst(10, () => login(owner.email, thief, WRONG, device).then(codeOf));
+    expect(tally(answers)).toEqual({ INVALID_CREDENTIALS: 2, ACCOUNT_LOCKED: 8 });
+    expect(codeOf(await login(owner.email, thief, PASSWORD, device))).toBe('ACCOUNT_LOCKED');
+    app.clock.advance(15 * MIN);
+    expect(codeOf(await login(owner.email, thief, PASSWORD, device))).toBe('AuthPayload');
   });
 });
 

@@ -131,12 +131,13 @@ export function createAuthService(deps: {
       try {
         if (malformed) throw new InvalidCredentialsError();
         found = await users.findByEmail(email);
-        // The owner's trusted device passes the failure-count locks (and the per-account rate
-        // limit) that a stranger's failures set; a disabled account still fails below.
+        // The owner's trusted device passes the failure locks (and the per-account rate limit)
+        // that a stranger's failures set, but has a lock of its own; a disabled account still fails below.
         bypassed = Boolean(found && input.trustedDeviceToken && (await trusted(found)));
         if (!bypassed) await opts.accountRateLimit?.();
         // Counted per e-mail whether or not it has an account: unknown addresses lock the same way.
-        attempt = await lockout.reserve(email, meta.ip, { trustedDevice: bypassed });
+        // With a trusted device, counted against that device instead of the address.
+        attempt = await lockout.reserve(email, meta.ip, bypassed ? { trustedDevice: input.trustedDeviceToken! } : {});
         if (attempt.refused) {
           // The same work and the same answer whether or not the password is right.
           await checkPassword(found, input.password).catch(() => undefined);
@@ -175,7 +176,7 @@ export function createAuthService(deps: {
         count('mfa_required');
         return { __typename: 'MfaChallenge', challengeToken: challenge.token, methods: ['TOTP', 'BACKUP_CODE'], expiresAt: challenge.expiresAt };
       }
-      await lockout.succeed(attempt, { keepAddress: bypassed });
+      await lockout.succeed(attempt);
       count('succeeded');
       return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta, { action: 'LOGIN_SUCCEEDED', details: { method: mfaOn ? 'trusted_device' : 'password' } });
     },

@@ -9,9 +9,11 @@
  * failures, and only when they came from at least LOCKOUT_ACCOUNT_MIN_GROUPS (3) distinct
  * networks (IPv4 /24, IPv6 /64 by default); the same holds for the permanent level
  * (LOCKOUT_MAX_FAILURES, until an admin unlocks). A stranger on one network therefore never
- * locks the owner out elsewhere. A valid trusted-device token passes every failure-count lock
- * (the owner proved a second factor on that device before); a completed password reset clears
- * them. Neither passes a disabled account.
+ * locks the owner out elsewhere. A valid trusted-device token passes the account's and its
+ * address's failure locks (the owner proved a second factor on that device before); its attempts
+ * are counted against the device instead, which locks by the same levels, so a stolen device
+ * token is no unlimited password oracle. A completed password reset clears every count. Neither
+ * passes a disabled account.
  *
  * Threat: a burst. Every credential check first reserves its attempt (lockout.store.ts): the
  * lock is decided together with the attempts already in flight, in one atomic step, so a burst
@@ -68,20 +70,20 @@ export interface LockoutService {
   blocking(status: LockoutStatus, trustedDevice: boolean): Lock | undefined;
   /**
    * Reserves one attempt for this e-mail from this address, atomically with the lock check.
-   * `trustedDevice`: a valid trusted-device token of the account came with it, which passes the
-   * failure-count locks (it is still counted, and a wrong password still fails).
+   * `trustedDevice`: the token of a trusted device of the account, already checked valid. The
+   * attempt then passes the account's and the address's locks and counts against the device.
    */
-  reserve(email: string, ip: string | null | undefined, opts?: { trustedDevice?: boolean }): Promise<Reservation>;
+  reserve(email: string, ip: string | null | undefined, opts?: { trustedDevice?: string }): Promise<Reservation>;
   /**
    * The reserved attempt failed: counts it; returns the lock it started, if any. `event` (the
    * failed attempt itself) is recorded in the same transaction as the durable count.
    */
   fail(r: Reservation, meta: AuditMeta & { userId: string | null }, event?: AuditEvent): Promise<Lock | undefined>;
   /**
-   * The reserved attempt succeeded: forget the account-wide count and this address's. After a
-   * trusted device passed this address's lock, that lock stays for everyone else there (`keepAddress`).
+   * The reserved attempt succeeded: forget the account-wide count and this address's (for a
+   * trusted device: the device's; the lock of the address it came from stays for everyone else).
    */
-  succeed(r: Reservation, opts?: { keepAddress?: boolean }): Promise<void>;
+  succeed(r: Reservation): Promise<void>;
   /** The reserved attempt turned out to be no guess (malformed, a code already used, refused by another lock). */
   cancel(r: Reservation): Promise<void>;
   /** Deletes durable counts forgotten by now (LOCKOUT_MEMORY after their last failure); returns how many. */
@@ -178,9 +180,11 @@ export function createLockoutService(deps: {
     return executor.delete(loginFailures).where(eq(loginFailures.subject, subject)).returning();
   }
 
-  function slotOf(email: string, ip: string | null | undefined): Slot {
+  /** The group an attempt counts against: its address, or the trusted device it came with. */
+  function slotOf(email: string, ip: string | null | undefined, trustedDevice?: string): Slot {
     const address = ip ?? 'unknown';
-    return { subject: lockoutSubject(email), group: ipGroup(address), net: netGroup(address, policy.groupPrefix), id: randomUUID() };
+    const group = trustedDevice === undefined ? ipGroup(address) : `td:${sha256(`lockout-device:${trustedDevice}`).slice(0, 32)}`;
+    return { subject: lockoutSubject(email), group, net: netGroup(address, policy.groupPrefix), id: randomUUID() };
   }
 
   return {
@@ -202,12 +206,13 @@ export function createLockoutService(deps: {
     },
 
     async reserve(email, ip, opts = {}) {
-      const slot = slotOf(email, ip);
+      const slot = slotOf(email, ip, opts.trustedDevice);
+      const bypass = opts.trustedDevice !== undefined;
       const now = clock.now().getTime();
-      let r = await guarded('reserve', () => store.reserve(slot, now, rules, opts.trustedDevice === true));
+      let r = await guarded('reserve', () => store.reserve(slot, now, rules, bypass));
       if (!r.reserved && r.scope === 'unhydrated') {
         await guarded('hydrate', () => hydrate(now));
-        r = await guarded('reserve', () => store.reserve(slot, now, rules, opts.trustedDevice === true));
+        r = await guarded('reserve', () => store.reserve(slot, now, rules, bypass));
       }
       if (r.reserved) return { slot, refused: undefined };
       if (r.scope === 'unhydrated') throw protectionUnavailable();
@@ -246,11 +251,10 @@ export function createLockoutService(deps: {
       return started;
     },
 
-    async succeed(r, opts = {}) {
-      const keep = opts.keepAddress === true;
-      const had = await guarded('reset', () => store.succeed(r.slot, keep));
+    async succeed(r) {
+      const had = await guarded('reset', () => store.succeed(r.slot));
       if (!had) return;
-      const gone = or(inArray(loginFailures.ipGroup, keep ? [''] : ['', r.slot.group]), like(loginFailures.ipGroup, `${NET_ROW_PREFIX}%`));
+      const gone = or(inArray(loginFailures.ipGroup, ['', r.slot.group]), like(loginFailures.ipGroup, `${NET_ROW_PREFIX}%`));
       await db.delete(loginFailures).where(and(eq(loginFailures.subject, r.slot.subject), gone));
     },
 

@@ -11,7 +11,7 @@
  *
  * Per subject (hashed e-mail), with Redis:
  * - `lo:{s}`   hash: `f`/`t` the account-wide count and its last failure, `f:<g>`/`t:<g>` per
- *              client address group;
+ *              group: the client's address (IPv6 by /64), or the trusted device presented;
  * - `lo:{s}:n` hash: network → last failure, the distinct networks behind the account-wide count
  *              (it locks every address only when enough networks took part);
  * - `lo:{s}:p` sorted set: attempts in flight (`<group>|<network>|<id>`, scored by start), which
@@ -60,12 +60,15 @@ export type ReserveResult =
 
 export interface LockoutStore {
   read(subject: string, group: string, now: number, memoryMs: number, maxFailures: number): Promise<SubjectCounts & { hydrated: boolean }>;
-  /** Atomically: refuse while a lock holds (in-flight attempts counted as failures), else record the attempt as in flight. `bypass`: failure-count locks do not apply. */
+  /**
+   * Atomically: refuse while a lock holds (in-flight attempts counted as failures), else record
+   * the attempt as in flight. `bypass`: the account-wide lock does not apply (the group's does).
+   */
   reserve(slot: Slot, now: number, rules: LockRules, bypass: boolean): Promise<ReserveResult>;
   /** The reserved attempt failed: one more failure on the account, its group and its network. */
   fail(slot: Slot, now: number, memoryMs: number, permanentAt: number): Promise<SubjectCounts>;
-  /** The reserved attempt succeeded: the account-wide count and its networks go, and the group's unless `keepGroup`. Returns whether a count was there. */
-  succeed(slot: Slot, keepGroup: boolean): Promise<boolean>;
+  /** The reserved attempt succeeded: the account-wide count, its networks and the group's count go. Returns whether a count was there. */
+  succeed(slot: Slot): Promise<boolean>;
   /** The reserved attempt was no guess (malformed, already used, refused elsewhere): forget it. */
   cancel(slot: Slot): Promise<void>;
   /** Forgets every count of the subject. */
@@ -88,6 +91,7 @@ export function decide(
   c: { af: number; at: number; gf: number; gt: number; nets: number; pa: number; pg: number },
   now: number,
   rules: LockRules,
+  opts: { bypassAccount?: boolean } = {},
 ): { scope: 'account' | 'ip'; until: number | null; failures: number } | undefined {
   const levelMs = (count: number) => {
     let ms: number | undefined;
@@ -101,7 +105,7 @@ export function decide(
     const u = Math.max(own ?? 0, ahead ?? 0);
     return u > now ? u : undefined;
   };
-  if (c.nets >= rules.minGroups) {
+  if (!opts.bypassAccount && c.nets >= rules.minGroups) {
     if (c.af + c.pa >= rules.maxFailures) return { scope: 'account', until: c.af >= rules.maxFailures ? null : now + Math.max(...rules.levels.map((l) => l.ms)), failures: c.af };
     if (c.af + c.pa >= rules.accountFrom) {
       const u = until(c.af, c.at, c.pa);
@@ -157,22 +161,20 @@ local function untilOf(committed, last, p)
   if u > now then return u end
   return nil
 end
-if not bypass then
-  if nets >= minGroups then
-    if af + pa >= maxFailures then
-      if af >= maxFailures then return {0, 'account', -1, af} end
-      local longest = 0
-      for i = 12, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
-      return {0, 'account', now + longest, af}
-    end
-    if af + pa >= accountFrom then
-      local u = untilOf(af, at, pa)
-      if u then return {0, 'account', u, af} end
-    end
+if not bypass and nets >= minGroups then
+  if af + pa >= maxFailures then
+    if af >= maxFailures then return {0, 'account', -1, af} end
+    local longest = 0
+    for i = 12, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
+    return {0, 'account', now + longest, af}
   end
-  local u = untilOf(gf, gt, pg)
-  if u then return {0, 'ip', u, gf} end
+  if af + pa >= accountFrom then
+    local u = untilOf(af, at, pa)
+    if u then return {0, 'account', u, af} end
+  end
 end
+local u = untilOf(gf, gt, pg)
+if u then return {0, 'ip', u, gf} end
 redis.call('ZADD', KEYS[3], now, g .. '|' .. net .. '|' .. id)
 redis.call('PEXPIRE', KEYS[3], pendingMs * 2)
 return {1}
@@ -210,9 +212,7 @@ return {af, gf, redis.call('HLEN', KEYS[2])}
 
 const SUCCEED = `
 redis.call('ZREM', KEYS[3], ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[3])
-local n = redis.call('HDEL', KEYS[1], 'f', 't') + redis.call('DEL', KEYS[2])
-if ARGV[4] ~= '1' then n = n + redis.call('HDEL', KEYS[1], 'f:' .. ARGV[1], 't:' .. ARGV[1]) end
-return n
+return redis.call('HDEL', KEYS[1], 'f', 't', 'f:' .. ARGV[1], 't:' .. ARGV[1]) + redis.call('DEL', KEYS[2])
 `;
 
 const count = (f: unknown, t: unknown): Count => ({ failures: Number(f ?? 0) || 0, lastFailedAt: Number(t ?? 0) || 0 });
@@ -247,8 +247,8 @@ export function redisLockoutStore(redis: Redis): LockoutStore {
       const [a, i, nets] = (await fail(...keys(slot.subject), now, memoryMs, slot.group, slot.net, slot.id, permanentAt)) as number[];
       return { account: { failures: Number(a), lastFailedAt: now }, ip: { failures: Number(i), lastFailedAt: now }, nets: Number(nets) };
     },
-    async succeed(slot, keepGroup) {
-      return Number(await succeed(...keys(slot.subject), slot.group, slot.net, slot.id, keepGroup ? 1 : 0)) > 0;
+    async succeed(slot) {
+      return Number(await succeed(...keys(slot.subject), slot.group, slot.net, slot.id)) > 0;
     },
     async cancel(slot) {
       await redis.zrem(keys(slot.subject)[2]!, member(slot));
@@ -321,7 +321,7 @@ export function memoryLockoutStore(): LockoutStore {
       }
       const committedNets = a.failures > 0 ? new Set(s.nets.keys()) : new Set<string>();
       const nets = new Set([...committedNets, ...pendingNets]).size;
-      const lock = bypass ? undefined : decide({ af: a.failures, at: a.lastFailedAt, gf: g.failures, gt: g.lastFailedAt, nets, pa: s.pending.size, pg }, now, rules);
+      const lock = decide({ af: a.failures, at: a.lastFailedAt, gf: g.failures, gt: g.lastFailedAt, nets, pa: s.pending.size, pg }, now, rules, { bypassAccount: bypass });
       if (lock) return { reserved: false, ...lock };
       s.pending.set(member(slot), now);
       return { reserved: true };
@@ -339,14 +339,12 @@ export function memoryLockoutStore(): LockoutStore {
       s.nets.set(slot.net, now);
       return { account, ip, nets: s.nets.size };
     },
-    async succeed(slot, keepGroup) {
+    async succeed(slot) {
       const s = subjects.get(slot.subject);
       if (!s) return false;
       s.pending.delete(member(slot));
-      let had = s.counts.delete(ACCOUNT);
-      had = s.nets.size > 0 || had;
+      const had = [s.counts.delete(ACCOUNT), s.nets.size > 0, s.counts.delete(slot.group)].some(Boolean);
       s.nets.clear();
-      if (!keepGroup) had = s.counts.delete(slot.group) || had;
       return had;
     },
     async cancel(slot) {
