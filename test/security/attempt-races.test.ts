@@ -148,6 +148,22 @@ describe('login', () => {
   });
 });
 
+describe('without Redis (one instance, the in-process store)', () => {
+  it('evaluates exactly 3 of 10 concurrent wrong logins from one address too', async () => {
+    const solo = await startTestApp({ ...ENV, REDIS_URL: '' });
+    try {
+      expect(solo.deps.kv.kind).toBe('memory');
+      const user = await signUp(solo);
+      const answers = await burst(10, () => solo.gql(RaceLogin, { input: { email: user.email, password: WRONG } }, from('192.0.2.250')).then((r) => codeOf(r.data.login)));
+      expect(tally(answers)).toEqual({ INVALID_CREDENTIALS: 2, ACCOUNT_LOCKED: 8 });
+      expect(codeOf((await solo.gql(RaceLogin, { input: { email: user.email, password: PASSWORD } }, from('192.0.2.250'))).data.login)).toBe('ACCOUNT_LOCKED');
+      expect(codeOf((await solo.gql(RaceLogin, { input: { email: user.email, password: PASSWORD } }, from('198.51.100.250'))).data.login)).toBe('AuthPayload');
+    } finally {
+      await solo.close();
+    }
+  });
+});
+
 describe('changePassword and disableMfa', () => {
   it('changePassword: 30 concurrent guesses, 3 evaluated; the right password then is refused', async () => {
     const user = await signUp(app);
