@@ -353,6 +353,9 @@ describe('durable record', () => {
     for (let i = 0; i < 3; i++) await attempt(ghost, ip);
     expect((await attempt(ghost, ip)).data.login.__typename).toBe('AccountLockedError');
     expect(await app.deps.database.db.select().from(loginFailures).where(eq(loginFailures.subject, lockoutSubject(ghost)))).toEqual([]);
+    // The same writes went to three fixed rows instead (the same work as for an account), whatever the e-mail.
+    const fixed = await app.deps.database.db.select().from(loginFailures).where(eq(loginFailures.subject, 'unknown-emails'));
+    expect(fixed.map((r) => r.ipGroup).sort()).toEqual(['', 'group', 'n:network']);
     app.clock.advance(15 * MIN);
   });
 

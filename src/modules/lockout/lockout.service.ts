@@ -24,7 +24,8 @@
  * registered locks and answers exactly like a real one, so locks reveal nothing. The durable
  * copy in PostgreSQL (reloaded when Redis comes back empty) is kept for accounts only: failures
  * for unknown e-mails would otherwise add rows without bound between purges (one per guessed
- * address), and they lock nothing anyone owns.
+ * address), and they lock nothing anyone owns. So that a failure costs the same either way, an
+ * unknown e-mail's failure runs the same statements on three fixed rows (UNKNOWN_SUBJECT).
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, like, lt, ne, or, sql } from 'drizzle-orm';
@@ -98,6 +99,8 @@ export interface LockoutService {
 }
 
 export const lockoutSubject = (normalizedEmail: string) => sha256(`lockout:${normalizedEmail}`);
+/** Not a SHA-256: no e-mail address maps to it. Its rows are never loaded into Redis. */
+const UNKNOWN_SUBJECT = 'unknown-emails';
 
 export function createLockoutService(deps: {
   db: Db;
@@ -153,7 +156,7 @@ export function createLockoutService(deps: {
 
   async function hydrate(now: number) {
     await purgeForgotten(now);
-    const rows = await db.select().from(loginFailures);
+    const rows = await db.select().from(loginFailures).where(ne(loginFailures.subject, UNKNOWN_SUBJECT));
     await store.hydrate(
       rows.map((r) => ({ subject: r.subject, group: r.ipGroup, failures: r.failures, lastFailedAt: r.lastFailedAt.getTime() })),
       memoryMs,
@@ -228,12 +231,18 @@ export function createLockoutService(deps: {
       const at = new Date(now);
       await db.transaction(async (tx) => {
         if (event) await audit.record(tx, event);
-        // Unknown e-mails live in Redis only (see the header): their rows would have no bound.
-        const durable: [string, number][] = meta.userId === null ? [] : [['', counts.account.failures], [slot.group, counts.ip.failures], [NET_ROW_PREFIX + slot.net, 1]];
+        // Unknown e-mails live in Redis only (see the header): the same writes, to fixed rows.
+        const known = meta.userId !== null;
+        const subject = known ? slot.subject : UNKNOWN_SUBJECT;
+        const durable: [string, number][] = [
+          ['', counts.account.failures],
+          [known ? slot.group : 'group', counts.ip.failures],
+          [NET_ROW_PREFIX + (known ? slot.net : 'network'), 1],
+        ];
         for (const [group, failures] of durable) {
           await tx
             .insert(loginFailures)
-            .values({ subject: slot.subject, ipGroup: group, failures, lastFailedAt: at })
+            .values({ subject, ipGroup: group, failures, lastFailedAt: at })
             .onConflictDoUpdate({
               target: [loginFailures.subject, loginFailures.ipGroup],
               set: { failures: sql`greatest(${loginFailures.failures}, excluded.failures)`, lastFailedAt: at },
