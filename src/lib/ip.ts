@@ -64,10 +64,10 @@ export function netGroup(ip: string, prefixes: { v4: number; v6: number } = { v4
   }
   const hextets = expandIPv6(ip);
   if (!hextets) return ip;
-  const out = hextets.map((h, i) => {
-    const keep = Math.max(0, Math.min(16, prefixes.v6 - i * 16));
-    const value = parseInt(h, 16);
-    return (keep === 0 ? 0 : keep === 16 ? value : value & (0xffff << (16 - keep)) & 0xffff).toString(16).padStart(4, '0');
+  // Spelled like ipGroup: the hextets the prefix touches (masked), then `::` for the rest.
+  const kept = hextets.slice(0, Math.ceil(prefixes.v6 / 16)).map((h, i) => {
+    const bits = Math.min(16, prefixes.v6 - i * 16);
+    return (parseInt(h, 16) & (0xffff << (16 - bits)) & 0xffff).toString(16).padStart(4, '0');
   });
-  return `${out.join(':')}/${prefixes.v6}`;
+  return `${kept.join(':')}${kept.length < 8 ? '::' : ''}/${prefixes.v6}`;
 }
