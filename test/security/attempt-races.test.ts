@@ -240,6 +240,18 @@ describe('MFA codes', () => {
     app.clock.advance(15 * MIN);
   });
 
+  it('regenerateBackupCodes and reauthenticate: 10 concurrent wrong codes, 5 evaluated by the MFA step, then the right code is refused', async () => {
+    const user = await signUpWithMfa(app);
+    const ip = address();
+    const regenerate = (code: string) => app.gql(RaceRegenerate, { input: { code } }, from(ip, user.accessToken)).then((r) => codeOf(r.data.regenerateBackupCodes));
+    const reauth = (code: string) => app.gql(RaceReauthenticate, { input: { password: PASSWORD, code } }, from(ip, user.accessToken)).then((r) => codeOf(r.data.reauthenticate));
+    const answers = await burst(10, (i) => (i % 2 === 0 ? regenerate : reauth)(staleCode(user.secret)));
+    expect((await audited(user.user.id, 'MFA_CODE_FAILED')).length).toBe(5);
+    expect(tally(answers)).toEqual({ INVALID_MFA_CODE: 4, ACCOUNT_LOCKED: 6 });
+    expect(await regenerate(codeFor(user.secret, app.clock.now()))).toBe('ACCOUNT_LOCKED');
+    app.clock.advance(15 * MIN);
+  });
+
   it('confirmMfa: 10 concurrent guesses, 5 evaluated, then locked even for the right code', async () => {
     const user = await signUp(app);
     const ip = address();
