@@ -116,6 +116,13 @@ export interface LockoutPolicy {
   maxFailures: number;
   /** seconds: failures are forgotten this long after the last one (when no success reset them) */
   memory: number;
+  /**
+   * The account-wide lock needs failures from at least this many distinct networks (see
+   * `groupPrefix`): a stranger on one network can lock only that network out, never the owner.
+   */
+  accountMinGroups: number;
+  /** The networks counted for `accountMinGroups`: IPv4 by /v4, IPv6 by /v6. */
+  groupPrefix: { v4: number; v6: number };
 }
 
 export interface GraphQLLimits {
@@ -134,6 +141,7 @@ export const RATE_LIMIT_RULES = [
   'login',
   'login.account',
   'verifyMfaLogin',
+  'confirmMfa',
   'rotateRefresh',
   'reauthenticate',
   'requestPasswordReset',
@@ -272,7 +280,7 @@ export function parseConfig(env: Env): Config {
       const seconds = m ? parseDuration(m[2]!) : undefined;
       if (!m || seconds === undefined || seconds < 1 || Number(m[1]) < 1) {
         problems.push(`LOCKOUT_LEVELS: expected failures:duration pairs such as 3:15m,5:1h, got "${raw}"`);
-        return { levels: [], accountFrom: 10, maxFailures: 100, memory: 30 * 86400 };
+        return { levels: [], accountFrom: 10, maxFailures: 100, memory: 30 * 86400, accountMinGroups: 3, groupPrefix: { v4: 24, v6: 64 } };
       }
       levels.push({ failures: Number(m[1]), seconds });
     }
@@ -283,7 +291,14 @@ export function parseConfig(env: Env): Config {
     const memory = duration('LOCKOUT_MEMORY', '30d', 60);
     const longest = Math.max(0, ...levels.map((l) => l.seconds));
     if (memory < longest) problems.push('LOCKOUT_MEMORY: must be at least the longest lock in LOCKOUT_LEVELS');
-    return { levels, accountFrom: int('LOCKOUT_ACCOUNT_FROM', 10, 1, 1_000_000), maxFailures, memory };
+    return {
+      levels,
+      accountFrom: int('LOCKOUT_ACCOUNT_FROM', 10, 1, 1_000_000),
+      maxFailures,
+      memory,
+      accountMinGroups: int('LOCKOUT_ACCOUNT_MIN_GROUPS', 3, 1, 1000),
+      groupPrefix: { v4: int('LOCKOUT_GROUP_PREFIX_V4', 24, 8, 32), v6: int('LOCKOUT_GROUP_PREFIX_V6', 64, 16, 128) },
+    };
   }
 
   function corsOrigins(): string[] {

@@ -47,3 +47,27 @@ export function expandIPv6(ip: string): string[] | undefined {
   const fill = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
   return [...left, ...fill, ...right].map((h) => h.padStart(4, '0'));
 }
+
+/**
+ * The network an address belongs to, for counting distinct sources: an IPv4 address by its
+ * /`v4Prefix` (default /24), an IPv6 address by its /`v6Prefix` (default /64). One subscriber,
+ * one office or one cloud host rarely spans more than one such network, so "failures from N
+ * networks" means "failures from N parties", which a single stranger cannot fake cheaply.
+ */
+export function netGroup(ip: string, prefixes: { v4: number; v6: number } = { v4: 24, v6: 64 }): string {
+  const version = isIP(ip);
+  if (version === 4) {
+    const bits = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+    const mask = prefixes.v4 === 0 ? 0 : Math.floor(bits / 2 ** (32 - prefixes.v4)) * 2 ** (32 - prefixes.v4);
+    const octets = [24, 16, 8, 0].map((s) => Math.floor(mask / 2 ** s) % 256);
+    return `${octets.join('.')}/${prefixes.v4}`;
+  }
+  const hextets = expandIPv6(ip);
+  if (!hextets) return ip;
+  // Spelled like ipGroup: the hextets the prefix touches (masked), then `::` for the rest.
+  const kept = hextets.slice(0, Math.ceil(prefixes.v6 / 16)).map((h, i) => {
+    const bits = Math.min(16, prefixes.v6 - i * 16);
+    return (parseInt(h, 16) & (0xffff << (16 - bits)) & 0xffff).toString(16).padStart(4, '0');
+  });
+  return `${kept.join(':')}${kept.length < 8 ? '::' : ''}/${prefixes.v6}`;
+}

@@ -68,6 +68,15 @@ type Documents = {
     "\n  query RecoveryKeyMe {\n    me { id }\n  }\n": typeof types.RecoveryKeyMeDocument,
     "\n  mutation RecoveryRequestReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": typeof types.RecoveryRequestResetDocument,
     "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RecoveryResetDocument,
+    "\n  mutation RaceLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on MfaChallenge { challengeToken }\n      ... on AuthPayload { trustedDeviceToken }\n      ... on Error { code message }\n    }\n  }\n": typeof types.RaceLoginDocument,
+    "\n  mutation RaceChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceChangePasswordDocument,
+    "\n  mutation RaceDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceDisableMfaDocument,
+    "\n  mutation RaceRegenerate($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceRegenerateDocument,
+    "\n  mutation RaceReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { __typename ... on AuthPayload { accessToken } ... on Error { code message } }\n  }\n": typeof types.RaceReauthenticateDocument,
+    "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n": typeof types.RaceRequestResetDocument,
+    "\n  mutation RaceVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceVerifyEmailDocument,
+    "\n  mutation RaceResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { __typename ... on Error { code message } }\n  }\n": typeof types.RaceResetPasswordDocument,
+    "\n  mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }\n": typeof types.RaceUnlockDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": typeof types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.BadInputRegisterDocument,
     "\n  mutation DisabledKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n": typeof types.DisabledKeyDocument,
@@ -163,6 +172,15 @@ const documents: Documents = {
     "\n  query RecoveryKeyMe {\n    me { id }\n  }\n": types.RecoveryKeyMeDocument,
     "\n  mutation RecoveryRequestReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": types.RecoveryRequestResetDocument,
     "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n": types.RecoveryResetDocument,
+    "\n  mutation RaceLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on MfaChallenge { challengeToken }\n      ... on AuthPayload { trustedDeviceToken }\n      ... on Error { code message }\n    }\n  }\n": types.RaceLoginDocument,
+    "\n  mutation RaceChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceChangePasswordDocument,
+    "\n  mutation RaceDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceDisableMfaDocument,
+    "\n  mutation RaceRegenerate($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceRegenerateDocument,
+    "\n  mutation RaceReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { __typename ... on AuthPayload { accessToken } ... on Error { code message } }\n  }\n": types.RaceReauthenticateDocument,
+    "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n": types.RaceRequestResetDocument,
+    "\n  mutation RaceVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceVerifyEmailDocument,
+    "\n  mutation RaceResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { __typename ... on Error { code message } }\n  }\n": types.RaceResetPasswordDocument,
+    "\n  mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }\n": types.RaceUnlockDocument,
     "\n  query TamperVerifyChain {\n    verifyAuditChain { valid entriesChecked firstBrokenPosition firstBrokenId problem }\n  }\n": types.TamperVerifyChainDocument,
     "\n  mutation BadInputRegister($input: RegisterInput!) {\n    register(input: $input) {\n      __typename\n      ... on AuthPayload { user { id email displayName } }\n      ... on Error { code message }\n    }\n  }\n": types.BadInputRegisterDocument,
     "\n  mutation DisabledKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret }\n      ... on Error { code message }\n    }\n  }\n": types.DisabledKeyDocument,
@@ -417,6 +435,42 @@ export function graphql(source: "\n  mutation RecoveryRequestReset($input: Reque
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RecoveryReset($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      __typename\n      ... on ResetPasswordSuccess { sessionsEnded trustedDevicesRevoked apiKeysRevoked }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RecoveryResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceLogin($input: LoginInput!) {\n    login(input: $input) {\n      __typename\n      ... on MfaChallenge { challengeToken }\n      ... on AuthPayload { trustedDeviceToken }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql').RaceLoginDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceChangePasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceDisableMfa($input: DisableMfaInput!) {\n    disableMfa(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceDisableMfaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceRegenerate($input: MfaCodeInput!) {\n    regenerateBackupCodes(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceRegenerateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { __typename ... on AuthPayload { accessToken } ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceReauthenticateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceRequestReset($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }\n"): typeof import('./graphql').RaceRequestResetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceVerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceVerifyEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { __typename ... on Error { code message } }\n  }\n"): typeof import('./graphql').RaceResetPasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaceUnlock($id: ID!) { unlockUser(id: $id) { __typename } }\n"): typeof import('./graphql').RaceUnlockDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -733,6 +733,109 @@ export type RecoveryResetMutation = { resetPassword:
     | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
    };
 
+export type RaceLoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type RaceLoginMutation = { login:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload', trustedDeviceToken: string | null }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallenge', challengeToken: string }
+   };
+
+export type RaceChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type RaceChangePasswordMutation = { changePassword:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'ChangePasswordSuccess' }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
+export type RaceDisableMfaMutationVariables = Exact<{
+  input: DisableMfaInput;
+}>;
+
+
+export type RaceDisableMfaMutation = { disableMfa:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaDisabled' }
+    | { __typename: 'MfaNotEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type RaceRegenerateMutationVariables = Exact<{
+  input: MfaCodeInput;
+}>;
+
+
+export type RaceRegenerateMutation = { regenerateBackupCodes:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'BackupCodesRegenerated' }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+    | { __typename: 'MfaNotEnabledError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
+   };
+
+export type RaceReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type RaceReauthenticateMutation = { reauthenticate:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'AuthPayload', accessToken: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
+   };
+
+export type RaceRequestResetMutationVariables = Exact<{
+  input: RequestPasswordResetInput;
+}>;
+
+
+export type RaceRequestResetMutation = { requestPasswordReset: boolean };
+
+export type RaceVerifyEmailMutationVariables = Exact<{
+  input: VerifyEmailInput;
+}>;
+
+
+export type RaceVerifyEmailMutation = { verifyEmail:
+    | { __typename: 'EmailTakenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'VerifyEmailSuccess' }
+   };
+
+export type RaceResetPasswordMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type RaceResetPasswordMutation = { resetPassword:
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'ResetPasswordSuccess' }
+    | { __typename: 'WeakPasswordError', code: ErrorCode, message: string }
+   };
+
+export type RaceUnlockMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RaceUnlockMutation = { unlockUser:
+    | { __typename: 'NotFoundError' }
+    | { __typename: 'UnlockUserSuccess' }
+   };
+
 export type TamperVerifyChainQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -999,10 +1102,12 @@ export type ConfirmMfaMutationVariables = Exact<{
 
 
 export type ConfirmMfaMutation = { confirmMfa:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
     | { __typename: 'InvalidMfaCodeError', code: ErrorCode, message: string }
     | { __typename: 'MfaAlreadyEnabledError', code: ErrorCode, message: string }
     | { __typename: 'MfaEnabled', backupCodes: Array<string> }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ReauthRequiredError', code: ErrorCode, message: string }
    };
 
 export type VerifyMfaLoginMutationVariables = Exact<{
@@ -1866,6 +1971,104 @@ export const RecoveryResetDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RecoveryResetMutation, RecoveryResetMutationVariables>;
+export const RaceLoginDocument = new TypedDocumentString(`
+    mutation RaceLogin($input: LoginInput!) {
+  login(input: $input) {
+    __typename
+    ... on MfaChallenge {
+      challengeToken
+    }
+    ... on AuthPayload {
+      trustedDeviceToken
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceLoginMutation, RaceLoginMutationVariables>;
+export const RaceChangePasswordDocument = new TypedDocumentString(`
+    mutation RaceChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceChangePasswordMutation, RaceChangePasswordMutationVariables>;
+export const RaceDisableMfaDocument = new TypedDocumentString(`
+    mutation RaceDisableMfa($input: DisableMfaInput!) {
+  disableMfa(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceDisableMfaMutation, RaceDisableMfaMutationVariables>;
+export const RaceRegenerateDocument = new TypedDocumentString(`
+    mutation RaceRegenerate($input: MfaCodeInput!) {
+  regenerateBackupCodes(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceRegenerateMutation, RaceRegenerateMutationVariables>;
+export const RaceReauthenticateDocument = new TypedDocumentString(`
+    mutation RaceReauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    __typename
+    ... on AuthPayload {
+      accessToken
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceReauthenticateMutation, RaceReauthenticateMutationVariables>;
+export const RaceRequestResetDocument = new TypedDocumentString(`
+    mutation RaceRequestReset($input: RequestPasswordResetInput!) {
+  requestPasswordReset(input: $input)
+}
+    `) as unknown as TypedDocumentString<RaceRequestResetMutation, RaceRequestResetMutationVariables>;
+export const RaceVerifyEmailDocument = new TypedDocumentString(`
+    mutation RaceVerifyEmail($input: VerifyEmailInput!) {
+  verifyEmail(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceVerifyEmailMutation, RaceVerifyEmailMutationVariables>;
+export const RaceResetPasswordDocument = new TypedDocumentString(`
+    mutation RaceResetPassword($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    __typename
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaceResetPasswordMutation, RaceResetPasswordMutationVariables>;
+export const RaceUnlockDocument = new TypedDocumentString(`
+    mutation RaceUnlock($id: ID!) {
+  unlockUser(id: $id) {
+    __typename
+  }
+}
+    `) as unknown as TypedDocumentString<RaceUnlockMutation, RaceUnlockMutationVariables>;
 export const TamperVerifyChainDocument = new TypedDocumentString(`
     query TamperVerifyChain {
   verifyAuditChain {

@@ -532,7 +532,7 @@ describe('rate limits at their defaults', () => {
   });
   afterAll(() => limited.close());
 
-  it('requestPasswordReset: 5 per hour per address, and 3 per hour per e-mail address across addresses', async () => {
+  it('requestPasswordReset: 5 per hour per address, and 3 mails per hour per e-mail address across addresses', async () => {
     const ip = address();
     for (let i = 0; i < 5; i++) expect(code(await limited.gql(RequestPasswordReset, { input: { email: uniqueEmail('rl') } }, from(ip)))).toBeUndefined();
     const refused = await limited.gql(RequestPasswordReset, { input: { email: uniqueEmail('rl') } }, from(ip));
@@ -540,7 +540,9 @@ describe('rate limits at their defaults', () => {
 
     const email = uniqueEmail('target');
     for (let i = 0; i < 3; i++) expect(code(await limited.gql(RequestPasswordReset, { input: { email } }, from(address())))).toBeUndefined();
-    expect(code(await limited.gql(RequestPasswordReset, { input: { email: email.toUpperCase() } }, from(address())))).toBe('RATE_LIMITED');
+    // Over the per-account limit mails stop silently (attempt-races.test.ts counts them): still true.
+    const over = await limited.gql(RequestPasswordReset, { input: { email: email.toUpperCase() } }, from(address()));
+    expect([code(over), over.data.requestPasswordReset]).toEqual([undefined, true]);
     limited.clock.advance(3600);
     expect(code(await limited.gql(RequestPasswordReset, { input: { email } }, from(address())))).toBeUndefined();
   });

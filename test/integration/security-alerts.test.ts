@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { recentFailedLogins } from '../../src/modules/alerts/alerts.service';
 import { startTestApp, type TestApp } from '../support/app';
 import { LoginMfa, signUpWithMfa, VerifyMfaLogin } from '../support/mfa';
 import { Login, RevokeSession, Rotate } from '../support/operations';
@@ -162,5 +164,26 @@ describe('delivery', () => {
     } finally {
       stream.close();
     }
+  });
+});
+
+describe('the failed-login rule under credential stuffing', () => {
+  // It runs for every failure inside the audit append lock: a scan of the whole window there
+  // serialises every sign-in behind O(n) work. It must read a bounded index range instead.
+  it('counts through the (address | account, action, time) indexes, never the window', async () => {
+    const plans = await app.deps.database.db.transaction(async (tx) => {
+      // Small test tables would make a sequential scan look cheapest; what matters is that a usable index exists.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const out: string[] = [];
+      for (const column of ['ip', 'user'] as const) {
+        const query = recentFailedLogins(tx, column, column === 'ip' ? '192.0.2.1' : '00000000-0000-4000-8000-000000000000', new Date(), 20);
+        const rows = (await tx.execute(sql`explain ${query}`)) as unknown as { 'QUERY PLAN': string }[];
+        out.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+      }
+      return out;
+    });
+    expect(plans[0]).toContain('audit_logs_ip_action_occurred_idx');
+    expect(plans[1]).toContain('audit_logs_user_action_occurred_idx');
+    for (const plan of plans) expect(plan).toMatch(/Limit/);
   });
 });

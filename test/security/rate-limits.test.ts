@@ -221,23 +221,24 @@ describe('configuration and the printed schema', () => {
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || type.name.startsWith('__')) continue;
       for (const field of Object.values(type.getFields())) {
-        for (const r of rateLimitRulesOf(field)) declared.push(`${field.name}:${r.rule}:${r.max}:${r.window}:${(r.identityArgs ?? []).join(',')}`);
+        for (const r of rateLimitRulesOf(field)) declared.push(`${field.name}:${r.rule}:${r.max}:${r.window}:${(r.identityArgs ?? []).join(',')}${r.excess ? `:${r.excess}` : ''}`);
       }
     }
     const inSdl = [...printed.matchAll(/^\s+(\w+)[(:].*$/gm)].flatMap(([line, field]) =>
-      [...line.matchAll(/@rateLimit\(rule: "([^"]+)", max: (\d+), window: "([^"]+)"(?:, identityArgs: \[([^\]]*)\])?\)/g)].map(
-        ([, rule, max, window, args]) => `${field}:${rule}:${max}:${window}:${(args ?? '').replace(/[" ]/g, '')}`,
+      [...line.matchAll(/@rateLimit\(rule: "([^"]+)", max: (\d+), window: "([^"]+)"(?:, identityArgs: \[([^\]]*)\])?(?:, excess: "([^"]+)")?\)/g)].map(
+        ([, rule, max, window, args, excess]) => `${field}:${rule}:${max}:${window}:${(args ?? '').replace(/[" ]/g, '')}${excess ? `:${excess}` : ''}`,
       ),
     );
     expect(inSdl.sort()).toEqual(declared.sort());
     expect(declared.sort()).toEqual([
       'changeEmail:changeEmail:5:1h:',
-      'login:login.account:20:1h:input.email',
+      'confirmMfa:confirmMfa:10:1m:',
+      'login:login.account:20:1h:input.email:refusedUnlessTrustedDevice',
       'login:login:10:1m:',
       'reauthenticate:reauthenticate:10:1m:',
       'register:register:5:1h:',
       'requestEmailVerification:requestEmailVerification:5:1h:',
-      'requestPasswordReset:requestPasswordReset.account:3:1h:input.email',
+      'requestPasswordReset:requestPasswordReset.account:3:1h:input.email:silent',
       'requestPasswordReset:requestPasswordReset:5:1h:',
       'resetPassword:resetPassword:10:1h:',
       'rotateRefresh:rotateRefresh:30:1m:',

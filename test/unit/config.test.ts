@@ -217,6 +217,13 @@ describe('parseConfig validation', () => {
 });
 
 describe('mail and recovery links', () => {
+  it('needs failures from 3 networks (IPv4 /24, IPv6 /64) for the account-wide lock by default, each configurable', () => {
+    expect(parseConfig({}).lockout).toMatchObject({ accountFrom: 10, accountMinGroups: 3, groupPrefix: { v4: 24, v6: 64 } });
+    const c = parseConfig({ LOCKOUT_ACCOUNT_MIN_GROUPS: '5', LOCKOUT_GROUP_PREFIX_V4: '16', LOCKOUT_GROUP_PREFIX_V6: '48', RATE_LIMIT_CONFIRM_MFA: '3/1m' });
+    expect(c.lockout).toMatchObject({ accountMinGroups: 5, groupPrefix: { v4: 16, v6: 48 } });
+    expect(c.rateLimits.confirmMfa).toEqual({ max: 3, window: 60 });
+  });
+
   it('defaults MAIL_FROM to no-reply@<PUBLIC_URL host>, PASSWORD_RESET_TTL to 30m and EMAIL_VERIFICATION_TTL to 24h', () => {
     expect(parseConfig({})).toMatchObject({ mailFrom: 'no-reply@127.0.0.1', passwordResetTtl: 1800, emailVerificationTtl: 86_400, smtpUrl: undefined });
     const c = parseConfig({ PUBLIC_URL: 'https://id.example.com', PASSWORD_RESET_TTL: '15m', EMAIL_VERIFICATION_TTL: '2d' });
@@ -230,6 +237,10 @@ describe('mail and recovery links', () => {
     ['PASSWORD_RESET_TTL', '10s'],
     ['EMAIL_VERIFICATION_TTL', 'soon'],
     ['RATE_LIMIT_REQUEST_PASSWORD_RESET_ACCOUNT', 'lots'],
+    ['RATE_LIMIT_CONFIRM_MFA', '0/1m'],
+    ['LOCKOUT_ACCOUNT_MIN_GROUPS', '0'],
+    ['LOCKOUT_GROUP_PREFIX_V4', '33'],
+    ['LOCKOUT_GROUP_PREFIX_V6', '8'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     const error = problemsOf({ [name]: value });
     expect(error.problems).toHaveLength(1);

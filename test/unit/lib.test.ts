@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSealer } from '../../src/lib/crypto';
 import { parseDuration } from '../../src/lib/duration';
-import { clientIp, expandIPv6, ipGroup } from '../../src/lib/ip';
+import { clientIp, expandIPv6, ipGroup, netGroup } from '../../src/lib/ip';
 import { hmacSha256, randomToken, safeEqual, sha256 } from '../../src/lib/tokens';
 import { expandScopes, scopesForRoles } from '../../src/modules/authz/scopes';
 import { emailProblem, normalizeEmail } from '../../src/modules/users/email';
@@ -41,6 +41,20 @@ describe('client address', () => {
     expect(ipGroup('192.0.2.1')).toBe('192.0.2.1');
     expect(expandIPv6('::ffff:192.0.2.1')).toEqual(['0000', '0000', '0000', '0000', '0000', 'ffff', 'c000', '0201']);
     expect(expandIPv6('192.0.2.1')).toBeUndefined();
+  });
+});
+
+describe('networks (for the account-wide lock)', () => {
+  it('groups IPv4 by /24 and IPv6 by /64 by default, any prefix on request', () => {
+    expect(netGroup('192.0.2.77')).toBe('192.0.2.0/24');
+    expect(netGroup('192.0.2.1')).toBe(netGroup('192.0.2.254'));
+    expect(netGroup('192.0.3.1')).not.toBe(netGroup('192.0.2.1'));
+    expect(netGroup('10.1.2.3', { v4: 16, v6: 64 })).toBe('10.1.0.0/16');
+    expect(netGroup('10.1.2.3', { v4: 32, v6: 64 })).toBe('10.1.2.3/32');
+    expect(netGroup('2001:db8:1:2:aaaa::1')).toBe(ipGroup('2001:db8:1:2::9'));
+    expect(netGroup('2001:db8:1:2ff::1', { v4: 24, v6: 56 })).toBe('2001:0db8:0001:0200::/56');
+    expect(netGroup('2001:db8:1:2::1', { v4: 24, v6: 128 })).toBe('2001:0db8:0001:0002:0000:0000:0000:0001/128');
+    expect(netGroup('unknown')).toBe('unknown');
   });
 });
 

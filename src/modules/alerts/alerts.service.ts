@@ -64,6 +64,23 @@ export interface AlertService {
   countBySeverity(since: Date): Promise<Record<Severity, number>>;
 }
 
+/**
+ * How many LOGIN_FAILED entries one account or address has since `since`, counted up to
+ * `upTo` + 1 only. The failed-login rule runs it inside the audit append lock for every failure,
+ * so its cost must not grow with a credential-stuffing run: an index range on
+ * (user_id | ip_address, action, occurred_at) (migration 0012) and the limit keep it
+ * O(log n + upTo), where it used to scan every entry of the window.
+ */
+export function recentFailedLogins(executor: Db | Tx, column: 'user' | 'ip', value: string, since: Date, upTo: number) {
+  const recent = executor
+    .select({ one: sql`1`.as('one') })
+    .from(auditLogs)
+    .where(and(column === 'user' ? eq(auditLogs.userId, value) : eq(auditLogs.ipAddress, value), eq(auditLogs.action, 'LOGIN_FAILED'), gte(auditLogs.occurredAt, since)))
+    .limit(upTo + 1)
+    .as('recent');
+  return executor.select({ n: sql<number>`count(*)::int` }).from(recent);
+}
+
 export function createAlertService(deps: {
   db: Db;
   clock: Clock;
@@ -81,11 +98,8 @@ export function createAlertService(deps: {
     afterCommit(tx, () => pubsub.publish('alerts', payload));
   }
 
-  async function failuresSince(tx: Tx, column: 'user' | 'ip', value: string, since: Date) {
-    const [row] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(auditLogs)
-      .where(and(eq(auditLogs.action, 'LOGIN_FAILED'), gte(auditLogs.occurredAt, since), column === 'user' ? eq(auditLogs.userId, value) : eq(auditLogs.ipAddress, value)));
+  async function failuresSince(tx: Tx, column: 'user' | 'ip', value: string, since: Date, upTo: number) {
+    const [row] = await recentFailedLogins(tx, column, value, since, upTo);
     return row?.n ?? 0;
   }
 
@@ -97,10 +111,10 @@ export function createAlertService(deps: {
         case 'LOGIN_FAILED': {
           // Appends are serialised (audit lock), so "reached the threshold exactly now" fires once a burst.
           const since = addSeconds(at, -settings.window);
-          if (e.userId && (await failuresSince(tx, 'user', e.userId, since)) === settings.failedLoginsPerAccount) {
+          if (e.userId && (await failuresSince(tx, 'user', e.userId, since, settings.failedLoginsPerAccount)) === settings.failedLoginsPerAccount) {
             await store(tx, { ...base, type: 'FAILED_LOGIN_BURST', severity: 'HIGH', message: `${settings.failedLoginsPerAccount} failed logins for one account within ${settings.window / 60} minutes.`, details: { scope: 'account', count: settings.failedLoginsPerAccount } }, at);
           }
-          if (e.ipAddress && (await failuresSince(tx, 'ip', e.ipAddress, since)) === settings.failedLoginsPerIp) {
+          if (e.ipAddress && (await failuresSince(tx, 'ip', e.ipAddress, since, settings.failedLoginsPerIp)) === settings.failedLoginsPerIp) {
             await store(tx, { ...base, userId: null, type: 'FAILED_LOGIN_BURST', severity: 'MEDIUM', message: `${settings.failedLoginsPerIp} failed logins from one address within ${settings.window / 60} minutes.`, details: { scope: 'ip', count: settings.failedLoginsPerIp } }, at);
           }
           return;

@@ -26,7 +26,11 @@ export const auditLogs = pgTable(
   },
   (t) => [
     index('audit_logs_user_seq_idx').on(t.userId, t.seq),
-    index('audit_logs_user_action_agent_idx').on(t.userId, t.action, t.userAgent), index('audit_logs_occurred_idx').on(t.occurredAt), index('audit_logs_action_seq_idx').on(t.action, t.seq)],
+    index('audit_logs_user_action_agent_idx').on(t.userId, t.action, t.userAgent), index('audit_logs_occurred_idx').on(t.occurredAt), index('audit_logs_action_seq_idx').on(t.action, t.seq),
+    // The failed-login alert rule: a bounded range per address or account (migration 0012).
+    index('audit_logs_ip_action_occurred_idx').on(t.ipAddress, t.action, t.occurredAt),
+    index('audit_logs_user_action_occurred_idx').on(t.userId, t.action, t.occurredAt),
+  ],
 );
 
 /** Where the chain starts after a retention purge: the last purged entry's position and hash. */

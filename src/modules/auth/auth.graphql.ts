@@ -11,7 +11,7 @@ import { UserRef } from '../users/users.graphql';
 import { EmailTakenError, WeakPasswordError } from '../users/users.errors';
 import { AccountLockedError, InvalidCredentialsError } from './auth.errors';
 import type { AuthPayload, MfaChallengeShape } from './auth.service';
-import { rateLimit } from '../ratelimit/rate-limit.directive';
+import { rateLimit, resolverRateLimits } from '../ratelimit/rate-limit.directive';
 
 /**
  * Cookie mode: the refresh token travels only in an HttpOnly; Secure; SameSite=Strict cookie
@@ -156,12 +156,18 @@ builder.mutationFields((t) => ({
   login: t.field({
     type: LoginResult,
     ...oncePerDocument(),
-    ...rateLimit({ rule: 'login', max: 10, window: '1m' }, { rule: 'login.account', max: 20, window: '1h', identityArgs: ['input.email'] }),
-    description: 'Signs in with e-mail and password.',
+    ...rateLimit(
+      { rule: 'login', max: 10, window: '1m' },
+      { rule: 'login.account', max: 20, window: '1h', identityArgs: ['input.email'], excess: 'refusedUnlessTrustedDevice' },
+    ),
+    description:
+      'Signs in with e-mail and password. Failures lock sign-in progressively: first for the address they came from; for every address only once they came from at least three networks (LOCKOUT_ACCOUNT_MIN_GROUPS), so a stranger on one network cannot lock the owner out. A valid `trustedDeviceToken` of the account passes the failure locks and the per-account rate limit (never a disabled account); a completed password reset clears them.',
     args: { input: t.arg({ type: LoginInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
+    resolve: (_root, args, ctx, info) =>
       expected([InvalidCredentialsError, AccountLockedError], async () => {
-        const result = await ctx.services.auth.login(input, meta(ctx));
+        const { input } = args;
+        const accountRateLimit = () => ctx.services.rateLimits.enforce(resolverRateLimits(info), { args, ip: ctx.info.ip, info });
+        const result = await ctx.services.auth.login(input, meta(ctx), { accountRateLimit });
         return result.__typename === 'AuthPayload' ? deliverRefresh(ctx, result, input.useCookies ?? false) : result;
       }),
   }),

@@ -12,7 +12,7 @@ import { emailProblem, normalizeEmail } from '../users/email';
 import type { MfaService } from '../mfa/mfa.service';
 import type { MfaChallengeService } from '../mfa/mfa-challenges.service';
 import { InvalidMfaCodeError, MfaChallengeExpiredError, MfaNotEnabledError } from '../mfa/mfa.errors';
-import type { LockoutService } from '../lockout/lockout.service';
+import type { LockoutService, Reservation } from '../lockout/lockout.service';
 import type { TrustedDeviceService } from '../mfa/trusted-devices.service';
 import type { SessionService } from '../sessions/sessions.service';
 import { InvalidRefreshTokenError } from '../sessions/sessions.errors';
@@ -34,15 +34,24 @@ export type LoginOutcome = 'succeeded' | 'invalid_credentials' | 'mfa_required' 
 
 export interface AuthService {
   register(input: { email: string; password: string; displayName?: string | null }, meta: ClientMeta): Promise<AuthPayload>;
-  login(input: { email: string; password: string; trustedDeviceToken?: string | null }, meta: ClientMeta): Promise<AuthPayload | MfaChallengeShape>;
+  /**
+   * `accountRateLimit`: the per-account rate limit (login.account), enforced here because a valid
+   * trusted-device token of the account passes it: a stranger cannot deny the owner's device.
+   */
+  login(
+    input: { email: string; password: string; trustedDeviceToken?: string | null },
+    meta: ClientMeta,
+    opts?: { accountRateLimit?: () => Promise<void> },
+  ): Promise<AuthPayload | MfaChallengeShape>;
   verifyMfaLogin(input: { challengeToken: string; code: string; trustDevice?: boolean | null }, meta: ClientMeta): Promise<AuthPayload>;
   refresh(refreshToken: string, meta: ClientMeta): Promise<AuthPayload>;
   /** The user, when `password` is theirs; otherwise InvalidCredentialsError (after the same work). */
   checkPassword(user: UserRow | undefined, password: string): Promise<UserRow>;
   /**
    * checkPassword for a signed-in user proving the password again (step-up, password change):
-   * refused while the account or this address is locked, and a wrong password counts towards
-   * the lockout like a failed login, so a stolen access token is no password oracle.
+   * the attempt is reserved atomically with the lock check (a concurrent burst gets only what
+   * the lock allows), refused while the account or this address is locked, and a wrong password
+   * counts towards the lockout like a failed login, so a stolen access token is no password oracle.
    */
   verifyPassword(user: UserRow | undefined, password: string, meta: ClientMeta): Promise<UserRow>;
 }
@@ -83,21 +92,23 @@ export function createAuthService(deps: {
 
     async verifyPassword(user, password, meta) {
       if (!user) return checkPassword(user, password);
-      const lock = await lockout.status(user.email, meta.ip);
-      const blocked = lockout.blocking(lock, false);
-      if (blocked) {
+      // Reserved before the check: a burst of guesses gets only the attempts the lock allows.
+      const attempt = await lockout.reserve(user.email, meta.ip);
+      if (attempt.refused) {
         await checkPassword(user, password).catch(() => undefined);
-        throw new AccountLockedError(blocked.until);
+        throw new AccountLockedError(attempt.refused.until);
       }
       try {
         const ok = await checkPassword(user, password);
-        await lockout.succeed(lock);
+        await lockout.succeed(attempt);
         return ok;
       } catch (error) {
-        if (error instanceof InvalidCredentialsError) {
-          const started = await lockout.fail(lock, { ...meta, userId: user.id });
-          if (started) throw new AccountLockedError(started.until);
+        if (!(error instanceof InvalidCredentialsError)) {
+          await lockout.cancel(attempt);
+          throw error;
         }
+        const started = await lockout.fail(attempt, { ...meta, userId: user.id });
+        if (started) throw new AccountLockedError(started.until);
         throw error;
       }
     },
@@ -107,47 +118,52 @@ export function createAuthService(deps: {
       return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta, { action: 'LOGIN_SUCCEEDED', details: { method: 'password' } });
     },
 
-    async login(input, meta) {
+    async login(input, meta, opts = {}) {
       const email = normalizeEmail(input.email);
       const malformed = emailProblem(email) !== undefined;
-      // Counted per e-mail whether or not it has an account: unknown addresses lock the same way.
-      const lock = malformed ? undefined : await lockout.status(email, meta.ip);
       let found: UserRow | undefined;
       let user: UserRow;
+      let attempt: Reservation | undefined;
       let bypassed = false;
-      // Checked at most once (one query), whether the address lock or the MFA step asks first.
+      // Checked at most once (one query), whether the locks or the MFA step ask first.
       let trustedCheck: Promise<boolean> | undefined;
       const trusted = (u: UserRow) => (trustedCheck ??= input.trustedDeviceToken ? trustedDevices.check(u.id, input.trustedDeviceToken) : Promise.resolve(false));
       try {
         if (malformed) throw new InvalidCredentialsError();
         found = await users.findByEmail(email);
-        // A stranger's failures from this address do not shut out the owner's trusted device.
-        bypassed = Boolean(lock?.ip && !lock.account && found && (await trusted(found)));
-        const blocked = lock && lockout.blocking(lock, bypassed);
-        if (blocked) {
+        // The owner's trusted device passes the failure locks (and the per-account rate limit)
+        // that a stranger's failures set, but has a lock of its own; a disabled account still fails below.
+        bypassed = Boolean(found && input.trustedDeviceToken && (await trusted(found)));
+        if (!bypassed) await opts.accountRateLimit?.();
+        // Counted per e-mail whether or not it has an account: unknown addresses lock the same way.
+        // With a trusted device, counted against that device instead of the address.
+        attempt = await lockout.reserve(email, meta.ip, bypassed ? { trustedDevice: input.trustedDeviceToken! } : {});
+        if (attempt.refused) {
           // The same work and the same answer whether or not the password is right.
           await checkPassword(found, input.password).catch(() => undefined);
           count('locked');
           await audit.log({ ...meta, action: 'LOGIN_FAILED', success: false, userId: found?.id ?? null, details: { reason: 'account_locked', method: 'password', email } });
-          throw new AccountLockedError(blocked.until);
+          throw new AccountLockedError(attempt.refused.until);
         }
         user = await checkPassword(found, input.password);
       } catch (error) {
-        if (error instanceof InvalidCredentialsError) {
-          count('invalid_credentials');
-          // A malformed "e-mail" is often a password typed in the wrong field: never record it.
-          const event = {
-            ...meta,
-            action: 'LOGIN_FAILED',
-            success: false,
-            userId: found?.id ?? null,
-            details: { reason: malformed ? 'malformed_email' : 'invalid_credentials', method: 'password', ...(malformed ? {} : { email }) },
-          } as const;
-          if (!lock) await audit.log(event);
-          // The failure's audit entry and its durable count go in one transaction.
-          const started = lock && (await lockout.fail(lock, { ...meta, userId: found?.id ?? null }, event));
-          if (started) throw new AccountLockedError(started.until);
+        if (!(error instanceof InvalidCredentialsError)) {
+          if (attempt) await lockout.cancel(attempt);
+          throw error;
         }
+        count('invalid_credentials');
+        // A malformed "e-mail" is often a password typed in the wrong field: never record it.
+        const event = {
+          ...meta,
+          action: 'LOGIN_FAILED',
+          success: false,
+          userId: found?.id ?? null,
+          details: { reason: malformed ? 'malformed_email' : 'invalid_credentials', method: 'password', ...(malformed ? {} : { email }) },
+        } as const;
+        if (!attempt) await audit.log(event);
+        // The failure's audit entry and its durable count go in one transaction.
+        const started = attempt && (await lockout.fail(attempt, { ...meta, userId: found?.id ?? null }, event));
+        if (started) throw new AccountLockedError(started.until);
         throw error;
       }
       const mfaOn = await mfa.isEnabled(user.id);
@@ -155,11 +171,12 @@ export function createAuthService(deps: {
       const trustedDevice = mfaOn && (await trusted(user));
       if (mfaOn && !trustedDevice) {
         // Not a success yet: the failure counts stay until the second factor is right too.
+        await lockout.cancel(attempt);
         const challenge = await challenges.create(user.id);
         count('mfa_required');
         return { __typename: 'MfaChallenge', challengeToken: challenge.token, methods: ['TOTP', 'BACKUP_CODE'], expiresAt: challenge.expiresAt };
       }
-      await lockout.succeed(lock!, { keepAddress: bypassed });
+      await lockout.succeed(attempt);
       count('succeeded');
       return issuer.start(user, { amr: ['pwd'], mfaVerified: false }, meta, { action: 'LOGIN_SUCCEEDED', details: { method: mfaOn ? 'trusted_device' : 'password' } });
     },
@@ -168,26 +185,30 @@ export function createAuthService(deps: {
       const challenge = await challenges.open(input.challengeToken);
       const user = await users.findById(challenge.userId);
       if (!user || user.disabledAt) throw new MfaChallengeExpiredError();
-      // Wrong codes count towards the same lockout as wrong passwords.
-      const lock = await lockout.status(user.email, meta.ip);
-      const blocked = lockout.blocking(lock, false);
-      if (blocked) throw new AccountLockedError(blocked.until);
+      // Wrong codes count towards the same lockout as wrong passwords, reserved before the check.
+      const attempt = await lockout.reserve(user.email, meta.ip);
+      if (attempt.refused) throw new AccountLockedError(attempt.refused.until);
       let factor: 'TOTP' | 'BACKUP_CODE';
       try {
         factor = await mfa.checkCode(challenge.userId, input.code, meta);
       } catch (error) {
+        const guessed = error instanceof InvalidMfaCodeError && !error.uncounted;
+        if (!guessed) await lockout.cancel(attempt);
         // MFA was switched off after this challenge was opened: the challenge is void.
         if (error instanceof MfaNotEnabledError) throw new MfaChallengeExpiredError();
         count('mfa_failed');
-        if (error instanceof InvalidMfaCodeError && !error.malformed) {
-          const started = await lockout.fail(lock, { ...meta, userId: user.id });
+        if (guessed) {
+          const started = await lockout.fail(attempt, { ...meta, userId: user.id });
           if (started) throw new AccountLockedError(started.until);
         }
         throw error;
       }
       // Single use, even when two requests raced here with two valid codes.
-      if (!(await challenges.consume(challenge.id))) throw new MfaChallengeExpiredError();
-      await lockout.succeed(lock);
+      if (!(await challenges.consume(challenge.id))) {
+        await lockout.cancel(attempt);
+        throw new MfaChallengeExpiredError();
+      }
+      await lockout.succeed(attempt);
       const result = await issuer.start(user, { amr: ['pwd', 'otp'], mfaVerified: true }, meta, {
         action: 'LOGIN_SUCCEEDED',
         details: { method: factor === 'TOTP' ? 'totp' : 'backup_code' },

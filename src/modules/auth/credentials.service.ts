@@ -6,7 +6,7 @@
 import type { Clock } from '../../lib/clock';
 import type { SessionViewer } from '../../context';
 import type { MfaService } from '../mfa/mfa.service';
-import { InvalidMfaCodeError, ReauthRequiredError } from '../mfa/mfa.errors';
+import { InvalidMfaCodeError, MfaNotEnabledError, ReauthRequiredError } from '../mfa/mfa.errors';
 import type { TrustedDeviceService } from '../mfa/trusted-devices.service';
 import type { MfaChallengeService } from '../mfa/mfa-challenges.service';
 import type { SessionService } from '../sessions/sessions.service';
@@ -71,6 +71,8 @@ export function createCredentialsService(deps: {
     async disableMfa(viewer, input, meta) {
       const { userId } = viewer;
       const who = { ...meta, actorUserId: userId, sessionId: viewer.sessionId };
+      // Asked first, so that with MFA off the password is never checked: no oracle for it.
+      if (!(await mfa.isEnabled(userId))) throw new MfaNotEnabledError();
       await auth.verifyPassword(await users.findById(userId), input.password, meta);
       await mfa.checkCode(userId, input.code, who);
       const trustedDevicesRevoked = await trustedDevices.revokeAll(userId, 'mfa_disabled', who);

@@ -29,15 +29,16 @@ builder.mutationField('unlockUser', (t) =>
     type: UnlockUserResult,
     ...guard('users:write'),
     description:
-      'Ends every sign-in lock of a user (all addresses, the account-wide lock and the MFA step) and forgets the failures that led to it. Audited and alerted.',
+      'Ends every sign-in lock of a user (all addresses, the account-wide lock and the MFA step), forgets the failures that led to it, and clears the per-account rate limits of its e-mail address (login, password reset). Audited and alerted.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, ctx) => {
+    resolve: async (_root, { id }, ctx, info) => {
       const viewer = await ctx.requireViewer();
       return expected([NotFoundError], async () => {
         const user = isUuid(String(id)) ? await ctx.services.users.findById(String(id)) : undefined;
         if (!user) throw new NotFoundError('No such user.');
         const mfaWasLocked = await ctx.services.mfa.clearLock(user.id);
         const wasLocked = await ctx.services.lockout.unlock(user, auditMeta(ctx, viewer));
+        await ctx.services.rateLimits.forgetAccount(info.schema, user.email);
         return { __typename: 'UnlockUserSuccess' as const, user, wasLocked: wasLocked || mfaWasLocked };
       });
     },

@@ -4,10 +4,21 @@ export class InvalidMfaCodeError extends DomainError {
   readonly code = 'INVALID_MFA_CODE';
   constructor(
     message = 'The code is not correct. Use the current code from your authenticator app, or a backup code.',
-    /** Not a code at all (letters, wrong length): a typo, not a guess, so it counts towards no lock. */
-    readonly malformed = false,
+    /**
+     * Not a guess, so it counts towards no lock: not a code at all (letters, wrong length), a
+     * typo; or the code the account used last, still on the screen (nothing to learn from it).
+     */
+    readonly uncounted = false,
   ) {
     super(message);
+  }
+
+  static malformed(message: string): InvalidMfaCodeError {
+    return new InvalidMfaCodeError(message, true);
+  }
+
+  static alreadyUsed(): InvalidMfaCodeError {
+    return new InvalidMfaCodeError('That code was already used: wait for the next code from your authenticator app.', true);
   }
 }
 

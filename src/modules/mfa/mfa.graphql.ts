@@ -11,7 +11,10 @@ import { InvalidMfaCodeError, MfaAlreadyEnabledError, MfaChallengeExpiredError, 
 import type { TrustedDeviceRow } from './mfa.table';
 import { rateLimit } from '../ratelimit/rate-limit.directive';
 
-export const InvalidMfaCodeErrorRef = errorType(InvalidMfaCodeError, { description: 'The code is wrong, malformed, already used, or outside the time window.' });
+export const InvalidMfaCodeErrorRef = errorType(InvalidMfaCodeError, {
+  description:
+    'The code is wrong, malformed, or outside the time window; or it is the code used last (the message then says so: wait for the next code), which, like a malformed one, counts towards no lock.',
+});
 const MfaChallengeExpiredErrorRef = errorType(MfaChallengeExpiredError, { description: 'The challenge expired or was already used: sign in again.' });
 export const ReauthRequiredErrorRef = errorType(ReauthRequiredError, {
   description: 'A sensitive change needs a recent sign-in: call reauthenticate, then retry.',
@@ -72,6 +75,8 @@ const ConfirmMfaResult = resultUnion('ConfirmMfaResult', 'MFA switched on with i
   InvalidMfaCodeErrorRef,
   NotFoundErrorRef,
   MfaAlreadyEnabledErrorRef,
+  AccountLockedErrorRef,
+  ReauthRequiredErrorRef,
 ]);
 const DisableMfaResult = resultUnion('DisableMfaResult', 'MFA switched off, or why not.', [
   MfaDisabledRef,
@@ -154,14 +159,17 @@ builder.mutationFields((t) => ({
     type: ConfirmMfaResult,
     ...oncePerDocument(),
     ...sessionGuard('mfa:write'),
-    description: 'Switches MFA on with a code from the enrolled app; returns ten backup codes, shown once.',
+    // Six digits are guessable: capped like verifyMfaLogin (attempts, lock, rate).
+    directives: { ...sessionGuard('mfa:write').directives, ...rateLimit({ rule: 'confirmMfa', max: 10, window: '1m' }).directives },
+    description:
+      'Switches MFA on with a code from the enrolled app; returns ten backup codes, shown once. Needs a recent sign-in. The enrolment expires 10 minutes after enrollMfa (NotFoundError: enrol again). Wrong codes count towards the MFA lock (AccountLockedError), like verifyMfaLogin.',
     args: { input: t.arg({ type: CodeInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const viewer = await ctx.requireSession();
-      return expected([InvalidMfaCodeError, NotFoundError, MfaAlreadyEnabledError], async () => ({
-        __typename: 'MfaEnabled' as const,
-        backupCodes: await ctx.services.mfa.confirm(viewer.userId, input.code, auditMeta(ctx, viewer)),
-      }));
+      return expected([InvalidMfaCodeError, NotFoundError, MfaAlreadyEnabledError, AccountLockedError, ReauthRequiredError], async () => {
+        ctx.services.credentials.requireRecentAuth(viewer);
+        return { __typename: 'MfaEnabled' as const, backupCodes: await ctx.services.mfa.confirm(viewer.userId, input.code, auditMeta(ctx, viewer)) };
+      });
     },
   }),
 

@@ -7,11 +7,17 @@
  *   (`last_used_step < step`), so even two instances racing with the same code accept it once.
  * - Wrong codes are counted per user, across challenges; at `maxAttempts` the MFA step locks
  *   for `lockDuration`, and while locked even the right code is refused. Malformed input (wrong
- *   length, letters in a TOTP) is refused without counting: it is not a guess.
+ *   length, letters in a TOTP) is refused without counting: it is not a guess; nor is the code
+ *   used last (answered "already used, wait for the next code").
+ * - Against bursts, each check RESERVES its attempt before looking at the code: one conditional
+ *   UPDATE counts it unless the step is locked, and the reservation that reaches `maxAttempts`
+ *   sets the lock. Concurrent guesses therefore get exactly `maxAttempts` evaluations; a right
+ *   code arriving after them is refused like a wrong one. A success resets the count.
+ * - The same counter caps confirmMfa, and a pending enrolment expires after ENROLMENT_TTL.
  */
 import { randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { Clock } from '../../lib/clock';
 import { addSeconds } from '../../lib/clock';
@@ -24,6 +30,9 @@ import { BACKUP_CODE_COUNT, newBackupCode, parseBackupCode } from './backup-code
 import { InvalidMfaCodeError, MfaAlreadyEnabledError, MfaNotEnabledError } from './mfa.errors';
 import { mfaBackupCodes, mfaTotp } from './mfa.table';
 import { looksLikeTotp, matchTotp, newTotpSecret, totpUri } from './totp';
+
+/** seconds: how long an enrolment (enrollMfa) may wait for its confirmMfa. */
+export const ENROLMENT_TTL = 600;
 
 export interface MfaSettings {
   issuer: string;
@@ -79,30 +88,66 @@ export function createMfaService(deps: {
     return { codes: codes.map((c) => c.code), rows };
   }
 
-  async function recordFailure(userId: string, now: Date, method: SecondFactor, meta: AuditMeta): Promise<never> {
-    // Atomic: concurrent wrong guesses each count, and exactly one of them sets the lock.
-    const row = await db.transaction(async (tx) => {
-      const [updated] = await tx
+  /**
+   * Reserves one code check (see the header). `stage`: the enabled factor, or a pending
+   * enrolment. Throws AccountLockedError while the step is locked, MfaNotEnabledError /
+   * NotFoundError when there is nothing to check against.
+   */
+  async function reserve(userId: string, now: Date, stage: 'enabled' | 'pending'): Promise<{ locks: Date | null }> {
+    const expired = sql`${mfaTotp.lockedUntil} is not null and ${mfaTotp.lockedUntil} <= ${now.toISOString()}::timestamptz`;
+    const next = sql`(case when ${expired} then 1 else ${mfaTotp.failedAttempts} + 1 end)`;
+    const lockAt = addSeconds(now, settings.lockDuration).toISOString();
+    const [row] = await db
       .update(mfaTotp)
       .set({
-        failedAttempts: sql`case when ${mfaTotp.failedAttempts} + 1 >= ${settings.maxAttempts} then 0 else ${mfaTotp.failedAttempts} + 1 end`,
-        lockedUntil: sql`case when ${mfaTotp.failedAttempts} + 1 >= ${settings.maxAttempts} then ${addSeconds(now, settings.lockDuration).toISOString()}::timestamptz else ${mfaTotp.lockedUntil} end`,
+        failedAttempts: next,
+        lockedUntil: sql`case when ${next} >= ${settings.maxAttempts} then ${lockAt}::timestamptz when ${expired} then null else ${mfaTotp.lockedUntil} end`,
         updatedAt: now,
       })
-      .where(eq(mfaTotp.userId, userId))
-      .returning({ lockedUntil: mfaTotp.lockedUntil, failedAttempts: mfaTotp.failedAttempts });
-      // The failure that reached the limit reset the count and set a lock that lies ahead.
-      const lockedNow = updated?.failedAttempts === 0 && updated.lockedUntil !== null && updated.lockedUntil > now;
-      await audit.record(tx, { ...meta, action: 'MFA_CODE_FAILED', success: false, userId, details: { method, reason: 'invalid_code' } });
-      if (lockedNow) {
-        await audit.record(tx, { ...meta, action: 'ACCOUNT_LOCKED', success: false, userId, details: { scope: 'mfa', lockedUntil: updated!.lockedUntil, failures: settings.maxAttempts } });
-      }
-      return updated;
-    });
-    if (row?.lockedUntil && row.lockedUntil > now) throw new AccountLockedError(row.lockedUntil);
-    throw new InvalidMfaCodeError();
+      .where(
+        and(
+          eq(mfaTotp.userId, userId),
+          or(isNull(mfaTotp.lockedUntil), lte(mfaTotp.lockedUntil, now)),
+          stage === 'enabled' ? isNotNull(mfaTotp.enabledAt) : and(isNull(mfaTotp.enabledAt), isNotNull(mfaTotp.pendingSecretSealed)),
+        ),
+      )
+      .returning({ failedAttempts: mfaTotp.failedAttempts, lockedUntil: mfaTotp.lockedUntil });
+    if (row) return { locks: row.failedAttempts >= settings.maxAttempts ? row.lockedUntil : null };
+    const current = await factor(userId);
+    if (current?.lockedUntil && current.lockedUntil > now && (stage === 'enabled' ? current.enabledAt : current.pendingSecretSealed && !current.enabledAt)) {
+      throw new AccountLockedError(current.lockedUntil);
+    }
+    if (stage === 'enabled') throw new MfaNotEnabledError();
+    if (current?.enabledAt) throw new MfaAlreadyEnabledError();
+    throw new NotFoundError('No enrolment is pending: call enrollMfa first.');
   }
 
+  /** The reserved check was no guess: it no longer counts (and lifts the lock only it set). */
+  async function release(userId: string, reserved: { locks: Date | null }, now: Date) {
+    await db
+      .update(mfaTotp)
+      .set({
+        failedAttempts: sql`greatest(${mfaTotp.failedAttempts} - 1, 0)`,
+        lockedUntil: reserved.locks ? sql`case when ${mfaTotp.lockedUntil} = ${reserved.locks.toISOString()}::timestamptz then null else ${mfaTotp.lockedUntil} end` : mfaTotp.lockedUntil,
+        updatedAt: now,
+      })
+      .where(eq(mfaTotp.userId, userId));
+  }
+
+  /** The reserved check failed: it stays counted; audited, with the lock it set, if any. */
+  async function failed(userId: string, reserved: { locks: Date | null }, method: SecondFactor, meta: AuditMeta, message?: string): Promise<never> {
+    await db.transaction(async (tx) => {
+      await audit.record(tx, { ...meta, action: 'MFA_CODE_FAILED', success: false, userId, details: { method, reason: 'invalid_code' } });
+      if (reserved.locks) {
+        await audit.record(tx, { ...meta, action: 'ACCOUNT_LOCKED', success: false, userId, details: { scope: 'mfa', lockedUntil: reserved.locks, failures: settings.maxAttempts } });
+      }
+    });
+    if (reserved.locks) throw new AccountLockedError(reserved.locks);
+    throw new InvalidMfaCodeError(message);
+  }
+
+  const enrolmentExpired = (row: { pendingCreatedAt: Date | null }, now: Date) =>
+    row.pendingCreatedAt === null || now.getTime() - row.pendingCreatedAt.getTime() > ENROLMENT_TTL * 1000;
 
   return {
     async isEnabled(userId) {
@@ -120,7 +165,7 @@ export function createMfaService(deps: {
         : [{ n: 0 }];
       return {
         enabled,
-        pendingEnrollment: row?.pendingSecretSealed != null,
+        pendingEnrollment: row?.pendingSecretSealed != null && !enrolmentExpired(row, clock.now()),
         methods: enabled ? ['TOTP', 'BACKUP_CODE'] : [],
         backupCodesRemaining: left?.n ?? 0,
       };
@@ -143,15 +188,18 @@ export function createMfaService(deps: {
       return { secret, otpauthUri, qrCodeSvg };
     },
 
-    async confirm(userId, code, meta = {}) {
+    async confirm(userId, rawCode, meta = {}) {
       const now = clock.now();
+      const code = rawCode.trim();
       const row = await factor(userId);
       if (row?.enabledAt) throw new MfaAlreadyEnabledError();
       if (!row?.pendingSecretSealed) throw new NotFoundError('No enrolment is pending: call enrollMfa first.');
-      if (!looksLikeTotp(code.trim())) throw new InvalidMfaCodeError('Enter the 6-digit code your authenticator app shows.');
+      if (enrolmentExpired(row, now)) throw new NotFoundError('The enrolment expired (10 minutes): call enrollMfa again and scan the new code.');
+      if (!looksLikeTotp(code)) throw InvalidMfaCodeError.malformed('Enter the 6-digit code your authenticator app shows.');
+      const reserved = await reserve(userId, now, 'pending');
       const secret = sealer.open(row.pendingSecretSealed, aad(userId)).toString('utf8');
-      const step = await matchTotp(secret, code.trim(), now, null);
-      if (step === undefined) throw new InvalidMfaCodeError('That code does not match: check the time on your device and try the current code.');
+      const step = await matchTotp(secret, code, now, null);
+      if (step === undefined) return failed(userId, reserved, 'TOTP', meta, 'That code does not match: check the time on your device and try the current code.');
       const { codes, rows } = await newBackupCodes(userId, now);
       await db.transaction(async (tx) => {
         const [enabled] = await tx
@@ -167,7 +215,7 @@ export function createMfaService(deps: {
             updatedAt: now,
           })
           // Only the enrolment this code was checked against (enrolMfa may have replaced it since).
-          .where(and(eq(mfaTotp.userId, userId), eq(mfaTotp.pendingSecretSealed, row.pendingSecretSealed!)))
+          .where(and(eq(mfaTotp.userId, userId), eq(mfaTotp.pendingSecretSealed, row.pendingSecretSealed!), isNull(mfaTotp.enabledAt)))
           .returning({ userId: mfaTotp.userId });
         if (!enabled) throw new NotFoundError('The enrolment changed meanwhile: scan the new code and confirm again.');
         await tx.delete(mfaBackupCodes).where(eq(mfaBackupCodes.userId, userId));
@@ -179,14 +227,27 @@ export function createMfaService(deps: {
 
     async checkCode(userId, rawCode, meta = {}) {
       const now = clock.now();
-      const row = await factor(userId);
-      if (!row?.enabledAt || !row.secretSealed) throw new MfaNotEnabledError();
-      if (row.lockedUntil && row.lockedUntil > now) throw new AccountLockedError(row.lockedUntil);
       const code = rawCode.trim();
+      const totp = looksLikeTotp(code);
+      const backup = totp ? undefined : parseBackupCode(code);
+      if (!totp && !backup) {
+        if (!(await factor(userId))?.enabledAt) throw new MfaNotEnabledError();
+        throw InvalidMfaCodeError.malformed('Enter the 6-digit code from your authenticator app, or a backup code like XXXX-XXXX-XXXX.');
+      }
+      const reserved = await reserve(userId, now, 'enabled');
+      const row = (await factor(userId))!;
+      const succeeded = async () => {
+        await db.update(mfaTotp).set({ failedAttempts: 0, lockedUntil: null, updatedAt: now }).where(eq(mfaTotp.userId, userId));
+      };
 
-      if (looksLikeTotp(code)) {
-        const secret = sealer.open(row.secretSealed, aad(userId)).toString('utf8');
-        const step = await matchTotp(secret, code, now, row.lastUsedStep);
+      if (totp) {
+        const secret = sealer.open(row.secretSealed!, aad(userId)).toString('utf8');
+        const step = await matchTotp(secret, code, now, null);
+        if (step !== undefined && row.lastUsedStep !== null && step <= row.lastUsedStep) {
+          // The code the account used last (e.g. for confirmMfa a moment ago), still on the screen.
+          await release(userId, reserved, now);
+          throw InvalidMfaCodeError.alreadyUsed();
+        }
         if (step !== undefined) {
           const [accepted] = await db
             .update(mfaTotp)
@@ -194,22 +255,23 @@ export function createMfaService(deps: {
             .where(and(eq(mfaTotp.userId, userId), or(isNull(mfaTotp.lastUsedStep), lt(mfaTotp.lastUsedStep, step))))
             .returning({ userId: mfaTotp.userId });
           if (accepted) return 'TOTP';
+          // A concurrent request used this very code a moment ago.
+          await release(userId, reserved, now);
+          throw InvalidMfaCodeError.alreadyUsed();
         }
-        return recordFailure(userId, now, 'TOTP', meta);
+        return failed(userId, reserved, 'TOTP', meta);
       }
 
-      const backup = parseBackupCode(code);
-      if (!backup) throw new InvalidMfaCodeError('Enter the 6-digit code from your authenticator app, or a backup code like XXXX-XXXX-XXXX.', true);
       const [candidate] = await db
         .select()
         .from(mfaBackupCodes)
-        .where(and(eq(mfaBackupCodes.userId, userId), eq(mfaBackupCodes.lookup, backup.lookup), isNull(mfaBackupCodes.usedAt)));
+        .where(and(eq(mfaBackupCodes.userId, userId), eq(mfaBackupCodes.lookup, backup!.lookup), isNull(mfaBackupCodes.usedAt)));
       if (!candidate) {
-        await hasher.verifyDummy(backup.secret);
-        return recordFailure(userId, now, 'BACKUP_CODE', meta);
+        await hasher.verifyDummy(backup!.secret);
+        return failed(userId, reserved, 'BACKUP_CODE', meta);
       }
-      const { ok } = await hasher.verify(candidate.codeHash, backup.secret);
-      if (!ok) return recordFailure(userId, now, 'BACKUP_CODE', meta);
+      const { ok } = await hasher.verify(candidate.codeHash, backup!.secret);
+      if (!ok) return failed(userId, reserved, 'BACKUP_CODE', meta);
       const spent = await db.transaction(async (tx) => {
         const [used] = await tx
           .update(mfaBackupCodes)
@@ -217,7 +279,6 @@ export function createMfaService(deps: {
           .where(and(eq(mfaBackupCodes.id, candidate.id), isNull(mfaBackupCodes.usedAt)))
           .returning({ id: mfaBackupCodes.id });
         if (!used) return false;
-        await tx.update(mfaTotp).set({ failedAttempts: 0, lockedUntil: null, updatedAt: now }).where(eq(mfaTotp.userId, userId));
         const [left] = await tx
           .select({ n: sql<number>`count(*)::int` })
           .from(mfaBackupCodes)
@@ -225,7 +286,8 @@ export function createMfaService(deps: {
         await audit.record(tx, { ...meta, action: 'BACKUP_CODE_USED', userId, details: { remaining: left?.n ?? 0 } });
         return true;
       });
-      if (!spent) return recordFailure(userId, now, 'BACKUP_CODE', meta); // used by a concurrent request a moment ago
+      if (!spent) return failed(userId, reserved, 'BACKUP_CODE', meta); // used by a concurrent request a moment ago
+      await succeeded();
       return 'BACKUP_CODE';
     },
 

@@ -8,7 +8,7 @@
  * Fail closed: when the store cannot be reached, the guarded operation is refused with
  * SERVICE_UNAVAILABLE instead of running without a limit.
  */
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { getFieldIdentity, getGraphQLRateLimiter } from 'graphql-rate-limit';
 import type { Redis } from 'ioredis';
 import type { RateLimitOverride } from '../../config';
@@ -18,11 +18,17 @@ import type { Logger } from '../../logger';
 import { normalizeEmail } from '../users/email';
 import { AtomicRateLimitStore, memoryRateLimitBackend, redisRateLimitBackend, type RateLimitBackend } from './rate-limit.store';
 import { parseDuration } from '../../lib/duration';
-import type { RateLimitRule } from './rate-limit.directive';
+import { accountRateLimits, type RateLimitRule } from './rate-limit.directive';
+
+type Call = { args: Record<string, unknown>; ip: string; info: GraphQLResolveInfo };
 
 export interface RateLimitService {
   /** Counts this call against each rule; throws RATE_LIMITED (or SERVICE_UNAVAILABLE) when refused. */
-  enforce(rules: readonly RateLimitRule[], call: { args: Record<string, unknown>; ip: string; info: GraphQLResolveInfo }): Promise<void>;
+  enforce(rules: readonly RateLimitRule[], call: Call): Promise<void>;
+  /** Counts this call against each rule; false when one is over its limit (for `excess: silent`). */
+  allows(rules: readonly RateLimitRule[], call: Call): Promise<boolean>;
+  /** Forgets the buckets of rules counted per e-mail address for this address (unlock, completed reset). */
+  forgetAccount(schema: GraphQLSchema, email: string): Promise<void>;
   /** The rule as enforced: its declared default, or the configured override. */
   effective(rule: RateLimitRule): { max: number; windowSeconds: number };
 }
@@ -66,29 +72,57 @@ export function createRateLimitService(deps: {
     return entry;
   }
 
+  /** Counts one call; the seconds until it may come again when refused, else undefined. */
+  async function hit(rule: RateLimitRule, { args, ip, info }: Call): Promise<number | undefined> {
+    const { windowSeconds } = effective(rule);
+    const { store, limit } = limiterFor(rule);
+    const identityArgs = rule.identityArgs ?? [];
+    const keyArgs = normalizeIdentityArgs(args, identityArgs);
+    const identity = identityArgs.length > 0 ? '*' : ipGroup(ip);
+    let refused: string | undefined;
+    try {
+      refused = await limit(
+        { parent: undefined, args: keyArgs, context: { identity }, info },
+        // max 1: the store answers with the atomic verdict (see AtomicRateLimitStore).
+        { max: 1, window: String(windowSeconds * 1000), identityArgs },
+      );
+    } catch (error) {
+      deps.logger.error({ err: (error as Error).message, rule: rule.rule }, 'rate-limit store unreachable: refusing');
+      throw protectionUnavailable();
+    }
+    if (refused === undefined) return undefined;
+    return store.takeRetryAfter({ contextIdentity: identity, fieldIdentity: getFieldIdentity(info.fieldName, identityArgs, keyArgs) });
+  }
+
   return {
     effective,
-    async enforce(rules, { args, ip, info }) {
+    async enforce(rules, call) {
       for (const rule of rules) {
-        const { windowSeconds } = effective(rule);
-        const { store, limit } = limiterFor(rule);
+        const retryAfter = await hit(rule, call);
+        if (retryAfter !== undefined) throw rateLimited(retryAfter);
+      }
+    },
+    async allows(rules, call) {
+      let allowed = true;
+      for (const rule of rules) if ((await hit(rule, call)) !== undefined) allowed = false;
+      return allowed;
+    },
+    async forgetAccount(schema, email) {
+      for (const { fieldName, rule } of accountRateLimits(schema)) {
         const identityArgs = rule.identityArgs ?? [];
-        const keyArgs = normalizeIdentityArgs(args, identityArgs);
-        const identity = identityArgs.length > 0 ? '*' : ipGroup(ip);
-        let refused: string | undefined;
-        try {
-          refused = await limit(
-            { parent: undefined, args: keyArgs, context: { identity }, info },
-            // max 1: the store answers with the atomic verdict (see AtomicRateLimitStore).
-            { max: 1, window: String(windowSeconds * 1000), identityArgs },
-          );
-        } catch (error) {
-          deps.logger.error({ err: (error as Error).message, rule: rule.rule }, 'rate-limit store unreachable: refusing');
-          throw protectionUnavailable();
+        const args: Record<string, unknown> = {};
+        for (const path of identityArgs) {
+          const parts = path.split('.');
+          let target = args;
+          parts.slice(0, -1).forEach((p) => (target = (target[p] ??= {}) as Record<string, unknown>));
+          target[parts[parts.length - 1]!] = email;
         }
-        if (refused !== undefined) {
-          const retryAfter = store.takeRetryAfter({ contextIdentity: identity, fieldIdentity: getFieldIdentity(info.fieldName, identityArgs, keyArgs) });
-          throw rateLimited(retryAfter);
+        const keyArgs = normalizeIdentityArgs(args, identityArgs);
+        try {
+          await limiterFor(rule).store.forget({ contextIdentity: '*', fieldIdentity: getFieldIdentity(fieldName, identityArgs, keyArgs) });
+        } catch (error) {
+          deps.logger.error({ err: (error as Error).message, rule: rule.rule }, 'rate-limit store unreachable: bucket not cleared');
+          throw protectionUnavailable('The account could not be unlocked completely. Please try again in a few seconds.');
         }
       }
     },

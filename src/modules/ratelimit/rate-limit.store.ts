@@ -41,6 +41,8 @@ export interface Hit {
 export interface RateLimitBackend {
   /** Atomically: forget calls older than the window, record `now` if fewer than `max`, say what was there. O(log n). */
   hit(key: string, now: number, windowMs: number, max: number): Promise<Hit>;
+  /** Forgets every call of this key. */
+  clear(key: string): Promise<void>;
 }
 
 export function redisRateLimitBackend(redis: Redis): RateLimitBackend {
@@ -51,6 +53,9 @@ export function redisRateLimitBackend(redis: Redis): RateLimitBackend {
       const [count, oldest] = await run(key, now, windowMs, max, `${now}:${randomBytes(6).toString('hex')}`);
       const allowed = Number(count) < max;
       return { count: Number(count), allowed, oldest: allowed ? undefined : Number(oldest) };
+    },
+    async clear(key) {
+      await redis.del(key);
     },
   };
 }
@@ -74,6 +79,9 @@ export function memoryRateLimitBackend(): RateLimitBackend {
       if (allowed) log.push(now);
       logs.set(key, log);
       return { count, allowed, oldest: allowed ? undefined : log[0] };
+    },
+    async clear(key) {
+      logs.delete(key);
     },
   };
 }
@@ -112,6 +120,11 @@ export class AtomicRateLimitStore implements Store {
     this.retryAt.delete(key);
     if (at === undefined) return Math.ceil(this.rule.windowMs / 1000);
     return Math.max(1, Math.ceil((at - this.clock.now().getTime()) / 1000));
+  }
+
+  /** Forgets every call of this identity (an admin unlocked the account, its owner reset the password). */
+  async forget(identity: Identity): Promise<void> {
+    await this.backend.clear(this.keyOf(identity));
   }
 
   /** E-mail addresses and IPs never appear in Redis keys. */

@@ -86,7 +86,11 @@ export function createEmailVerificationService(deps: {
 
     async verify(token, caller, meta) {
       const now = clock.now();
+      // The user's row first, then the link (see UserService.lockRow): the order changePassword takes.
+      const found = await tokens.find(token, ['email_verification', 'email_change'], now);
+      if (!found) throw new InvalidTokenError();
       const outcome = await db.transaction(async (tx) => {
+        await users.lockRow(tx, found.userId);
         const row = await tokens.consume(tx, token, ['email_verification', 'email_change'], now);
         if (!row) throw new InvalidTokenError();
         // Throwing rolls the consumption back too: a token for a since-disabled account stays unspent.

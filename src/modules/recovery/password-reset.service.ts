@@ -36,10 +36,21 @@ import { emailProblem, normalizeEmail } from '../users/email';
 import { linkTo, passwordResetMail } from './recovery.mails';
 
 export interface PasswordResetService {
-  /** Mails a reset link when the address belongs to an active account; the same for any address. */
-  request(email: string, meta: ClientMeta): Promise<void>;
+  /**
+   * Mails a reset link when the address belongs to an active account; the same for any address.
+   * `mail: false` (the per-account limit is spent): the same work and answer, but no mail.
+   */
+  request(email: string, meta: ClientMeta, opts?: { mail?: boolean }): Promise<void>;
   /** Sets the new password with a live token; a refused password leaves the token usable. */
-  reset(input: { token: string; newPassword: string }, meta: ClientMeta): Promise<{ sessionsEnded: number; trustedDevicesRevoked: number; apiKeysRevoked: number }>;
+  /**
+   * `forgetRateLimits`: clears the per-account rate limits of the e-mail address (the owner proved
+   * control of the mailbox; a stranger who spent them must not keep the owner out).
+   */
+  reset(
+    input: { token: string; newPassword: string },
+    meta: ClientMeta,
+    opts?: { forgetRateLimits?: (email: string) => Promise<void> },
+  ): Promise<{ sessionsEnded: number; trustedDevicesRevoked: number; apiKeysRevoked: number }>;
   /** Resolves once the background work of earlier requests is done (tests, shutdown). */
   idle(): Promise<void>;
 }
@@ -79,28 +90,31 @@ export function createPasswordResetService(deps: {
    * a request that came back fast could otherwise be told apart by how it slows the next one
    * (bench/timing.ts measures exactly that). Its audit entry lets admins see reset probing.
    */
-  async function rehearse(email: string, meta: ClientMeta) {
+  async function rehearse(email: string, meta: ClientMeta, user: UserRow | undefined) {
     const now = clock.now();
+    const reason = user ? 'account_rate_limited' : 'no_active_account';
     await db.transaction(async (tx) => {
       await tokens.rehearse(tx, now);
-      await audit.record(tx, { ...meta, action: 'PASSWORD_RESET_REQUESTED', success: false, userId: null, details: { reason: 'no_active_account', email } });
+      await audit.record(tx, { ...meta, action: 'PASSWORD_RESET_REQUESTED', success: false, userId: user?.id ?? null, details: { reason, email } });
     });
   }
 
   return {
-    async request(email, meta) {
+    async request(email, meta, opts = {}) {
       // On the path for every address alike: the lookup. Malformed addresses end here too.
       const user = await users.findByEmail(email);
       const normalized = normalizeEmail(email);
       if (emailProblem(normalized) !== undefined) return;
+      const active = user && !user.disabledAt ? user : undefined;
+      // Over the per-account limit: what an unknown address gets (no mail), off the request's path.
       const task: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => (user && !user.disabledAt ? mailLink(user, meta) : rehearse(normalized, meta)))
+        .then(() => (active && opts.mail !== false ? mailLink(active, meta) : rehearse(normalized, meta, active)))
         .catch((error: unknown) => deps.logger.error({ err: error, userId: user?.id ?? null }, 'password reset: could not issue the link'))
         .finally(() => background.delete(task));
       background.add(task);
     },
 
-    async reset(input, meta) {
+    async reset(input, meta, opts = {}) {
       const now = clock.now();
       const found = await tokens.find(input.token, ['password_reset'], now);
       const user = found && (await users.findById(found.userId));
@@ -137,6 +151,7 @@ export function createPasswordResetService(deps: {
       const late = await db.transaction((tx) => deps.apiKeys.revokeAllForUser(tx, user.id, 'password_reset', meta));
       await late.effective();
       await deps.lockout.clear(user);
+      await opts.forgetRateLimits?.(user.email);
       return { sessionsEnded, trustedDevicesRevoked, apiKeysRevoked: keys.count + late.count };
     },
 

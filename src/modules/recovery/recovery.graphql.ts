@@ -6,7 +6,7 @@ import { sessionGuard } from '../../graphql/guard';
 import { EmailTakenErrorRef, meta, WeakPasswordErrorRef } from '../auth/auth.graphql';
 import { ReauthRequiredError } from '../mfa/mfa.errors';
 import { ReauthRequiredErrorRef } from '../mfa/mfa.graphql';
-import { rateLimit } from '../ratelimit/rate-limit.directive';
+import { rateLimit, resolverRateLimits } from '../ratelimit/rate-limit.directive';
 import { UserRef } from '../users/users.graphql';
 import { EmailTakenError, WeakPasswordError } from '../users/users.errors';
 import type { UserRow } from '../users/users.table';
@@ -70,12 +70,16 @@ const ChangeEmailInput = builder.inputType('ChangeEmailInput', { fields: (t) => 
 
 builder.mutationFields((t) => ({
   requestPasswordReset: t.boolean({
-    ...rateLimit({ rule: 'requestPasswordReset', max: 5, window: '1h' }, { rule: 'requestPasswordReset.account', max: 3, window: '1h', identityArgs: ['input.email'] }),
+    ...rateLimit(
+      { rule: 'requestPasswordReset', max: 5, window: '1h' },
+      { rule: 'requestPasswordReset.account', max: 3, window: '1h', identityArgs: ['input.email'], excess: 'silent' },
+    ),
     description:
-      'Mails a link to LINK_BASE_URL/reset-password?token=… when the address belongs to an active account (valid for PASSWORD_RESET_TTL, 30 minutes by default; a newer request replaces it). Always true, after the same work, so the answer tells nothing about which addresses have accounts.',
+      'Mails a link to LINK_BASE_URL/reset-password?token=… when the address belongs to an active account (valid for PASSWORD_RESET_TTL, 30 minutes by default; a newer request replaces it). Always true, after the same work, so the answer tells nothing about which addresses have accounts. Over the per-account limit (requestPasswordReset.account) no further mail goes out, silently: the answer is still true, with the same timing, so a stranger can neither see the limit nor refuse the owner (the mails sent before it still hold a working link).',
     args: { input: t.arg({ type: RequestPasswordResetInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      await ctx.services.passwordReset.request(input.email, meta(ctx));
+    resolve: async (_root, args, ctx, info) => {
+      const mail = await ctx.services.rateLimits.allows(resolverRateLimits(info), { args, ip: ctx.info.ip, info });
+      await ctx.services.passwordReset.request(args.input.email, meta(ctx), { mail });
       return true;
     },
   }),
@@ -85,12 +89,12 @@ builder.mutationFields((t) => ({
     ...oncePerDocument(),
     ...rateLimit({ rule: 'resetPassword', max: 10, window: '1h' }),
     description:
-      'Sets a new password with the token of a reset mail. Ends every session and trusted device, revokes every API key (refused from the next request on every instance) and clears sign-in locks; does not sign in. A refused password leaves the token usable.',
+      'Sets a new password with the token of a reset mail. Ends every session and trusted device, revokes every API key (refused from the next request on every instance) and clears the failure locks and per-account rate limits of sign-in; does not sign in. A refused password leaves the token usable.',
     args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
+    resolve: (_root, { input }, ctx, info) =>
       expected([InvalidTokenError, WeakPasswordError], async () => ({
         __typename: 'ResetPasswordSuccess' as const,
-        ...(await ctx.services.passwordReset.reset(input, meta(ctx))),
+        ...(await ctx.services.passwordReset.reset(input, meta(ctx), { forgetRateLimits: (email) => ctx.services.rateLimits.forgetAccount(info.schema, email) })),
       })),
   }),
 

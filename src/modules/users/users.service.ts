@@ -56,6 +56,12 @@ export interface UserService {
    * for a missing or disabled account; EmailTakenError when another account has the new address.
    */
   confirmEmail(tx: Tx, id: string, change: { newEmail?: string | null; now: Date }): Promise<{ user: UserRow; previousEmail: string } | undefined>;
+  /**
+   * Locks the user's row for the caller's transaction. The lock order of every flow that changes
+   * a user and its e-mail links is: this row, then the links, then the audit lock. (verifyEmail
+   * used to take a link first and changePassword the links before the row: a deadlock.)
+   */
+  lockRow(tx: Tx, id: string): Promise<void>;
   count(): Promise<number>;
   /** Sets roles (USER always included); takes effect on existing tokens at their next request. */
   setRoles(userId: string, roles: string[], meta: AuditMeta): Promise<UserRow>;
@@ -137,11 +143,15 @@ export function createUserService(deps: {
     async setNewPassword(id, hash, event, opts = {}) {
       const now = clock.now();
       await db.transaction(async (tx) => {
+        await service.lockRow(tx, id);
         await opts.within?.(tx);
         await tx.update(users).set({ passwordHash: hash, updatedAt: now }).where(eq(users.id, id));
         await deps.passwordHistory.record(tx, id, hash, now);
         await audit.record(tx, { ...event, userId: id });
       });
+    },
+    async lockRow(tx, id) {
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
     },
     async confirmEmail(tx, id, { newEmail, now }) {
       const [current] = await tx.select().from(users).where(and(eq(users.id, id), isNull(users.disabledAt))).for('update');
