@@ -15,6 +15,8 @@ export type Topics = {
   rolesChanged: [string];
   /** An API key was rotated or revoked: every instance drops its cached row. */
   apiKeyChanged: [string];
+  /** Something the checks of a user's keys read changed (MFA turned off): drop their cached rows. */
+  apiKeyOwnerChanged: [string];
 };
 
 /**

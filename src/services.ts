@@ -122,7 +122,9 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     db,
     ttl: { password_reset: config.passwordResetTtl, email_verification: config.emailVerificationTtl, email_change: config.emailVerificationTtl },
   });
+  const apiKeys = createApiKeyService({ db, kv, clock, pubsub: deps.pubsub, audit, revocation, scopesFor });
   const credentials = createCredentialsService({
+    apiKeys,
     clock,
     emailTokens,
     users,
@@ -136,7 +138,6 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     reauthWindow: config.reauthWindow,
     passwordPolicy,
   });
-  const apiKeys = createApiKeyService({ db, kv, clock, pubsub: deps.pubsub, audit, revocation, scopesFor });
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: deps.logger, logLinks: config.nodeEnv !== 'production' });
   const passwordReset = createPasswordResetService({
     db,

@@ -86,6 +86,11 @@ export interface ApiKeyService {
   authenticate(raw: string, ip: string): Promise<ApiKeyViewer>;
   /** Markers of keys revoked recently enough that a cached row may not know it (rebuild source). */
   revocationMarkers(now: Date): Promise<Marker[]>;
+  /**
+   * The owner's state that key checks read changed (MFA off, so REQUIRE_ADMIN_MFA withdraws admin
+   * scopes): every instance drops the owner's cached keys, so the next use reads it afresh.
+   */
+  ownerChanged(userId: string): void;
   /** Writes the batched usage counters now (also every few seconds once started, and at stop). */
   flushUsage(): Promise<void>;
   start(): void;
@@ -175,6 +180,13 @@ export function createApiKeyService(deps: {
   const evictions = pubsub.subscribe('apiKeyChanged')[Symbol.asyncIterator]();
   void (async () => {
     for (let next = await evictions.next(); !next.done; next = await evictions.next()) cache.delete(next.value);
+  })().catch(() => {});
+  const dropOwner = (userId: string) => {
+    for (const [id, cached] of cache) if (cached.row.userId === userId) cache.delete(id);
+  };
+  const ownerEvictions = pubsub.subscribe('apiKeyOwnerChanged')[Symbol.asyncIterator]();
+  void (async () => {
+    for (let next = await ownerEvictions.next(); !next.done; next = await ownerEvictions.next()) dropOwner(next.value);
   })().catch(() => {});
 
   async function load(id: string, fresh = false): Promise<Cached | undefined> {
@@ -394,6 +406,11 @@ export function createApiKeyService(deps: {
       return { kind: 'apiKey', userId: row.userId, apiKeyId: row.id, scopes };
     },
 
+    ownerChanged(userId) {
+      dropOwner(userId);
+      pubsub.publish('apiKeyOwnerChanged', userId);
+    },
+
     async revocationMarkers(now) {
       const since = new Date(now.getTime() - REVOKED_MARKER_TTL * 1000);
       const rows = await db
@@ -413,6 +430,7 @@ export function createApiKeyService(deps: {
     async stop() {
       if (flushTimer) clearInterval(flushTimer);
       await evictions.return?.();
+      await ownerEvictions.return?.();
       await flush().catch(() => {});
     },
   };

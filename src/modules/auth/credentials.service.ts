@@ -3,6 +3,7 @@
  * within REAUTH_WINDOW (the access token's auth_time); reauthenticate renews that proof and,
  * against session fixation, moves the caller to a new session id.
  */
+import type { ApiKeyService } from '../apikeys/apikeys.service';
 import type { Clock } from '../../lib/clock';
 import type { SessionViewer } from '../../context';
 import type { MfaService } from '../mfa/mfa.service';
@@ -43,6 +44,7 @@ export function createCredentialsService(deps: {
   hasher: PasswordHasher;
   reauthWindow: number;
   passwordPolicy: PasswordPolicy;
+  apiKeys: Pick<ApiKeyService, 'ownerChanged'>;
 }): CredentialsService {
   const { clock, users, sessions, issuer, auth, mfa, trustedDevices, challenges, hasher } = deps;
 
@@ -77,6 +79,8 @@ export function createCredentialsService(deps: {
       await mfa.checkCode(userId, input.code, who);
       const trustedDevicesRevoked = await trustedDevices.revokeAll(userId, 'mfa_disabled', who);
       await mfa.disable(userId, { ...who, trustedDevicesRevoked });
+      // With REQUIRE_ADMIN_MFA the owner's keys lose admin scopes now, not when a cache entry ages out.
+      deps.apiKeys.ownerChanged(userId);
       await challenges.closeAll(userId);
       return { trustedDevicesRevoked };
     },
