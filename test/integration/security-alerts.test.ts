@@ -4,7 +4,8 @@ import { recentFailedLogins } from '../../src/modules/alerts/alerts.service';
 import { startTestApp, type TestApp } from '../support/app';
 import { LoginMfa, signUpWithMfa, VerifyMfaLogin } from '../support/mfa';
 import { Login, RevokeSession, Rotate } from '../support/operations';
-import { sse, ws, type Stream } from '../support/subscriptions';
+import { alertProbe, sse, whenSubscribed, ws, type Stream } from '../support/subscriptions';
+import type { AlertPayload } from '../../src/modules/alerts/alerts.service';
 import { codeFor } from '../support/totp';
 import { signIn, signUp, uniqueEmail } from '../support/users';
 
@@ -31,11 +32,14 @@ const alertsOf = async (userId: string) =>
     details: Record<string, unknown>;
   }[];
 
-/** Subscribes and waits until the server has the subscription registered. */
-async function subscribed<T>(open: () => Stream<T>): Promise<Stream<T>> {
-  const stream = open();
-  await new Promise((r) => setTimeout(r, 300));
-  return stream;
+/**
+ * Subscribes and waits until the subscription is live: a probe alert published through the
+ * shared pub/sub (so it also reaches another instance) must come back first. The probe has the
+ * type and severity given, so a filtered subscription lets it through too.
+ */
+async function subscribed(open: () => Stream<Alert>, probeAs: { type?: AlertPayload['type']; severity?: AlertPayload['severity'] } = {}): Promise<Stream<Alert>> {
+  const { probe, isProbe } = alertProbe(app.deps.pubsub, probeAs.type, probeAs.severity);
+  return whenSubscribed(open(), probe, isProbe);
 }
 
 async function reuseRefreshToken(a: TestApp) {
@@ -113,7 +117,10 @@ describe('delivery', () => {
   });
 
   it('streams alerts over WebSocket, filtered by severity and type', async () => {
-    const stream = await subscribed(() => ws<Alert>(app.url, SUBSCRIPTION, { filter: { minSeverity: 'HIGH', types: ['REFRESH_TOKEN_REUSE'] } }, adminToken));
+    const stream = await subscribed(() => ws<Alert>(app.url, SUBSCRIPTION, { filter: { minSeverity: 'HIGH', types: ['REFRESH_TOKEN_REUSE'] } }, adminToken), {
+      type: 'REFRESH_TOKEN_REUSE',
+      severity: 'HIGH',
+    });
     try {
       // A LOW alert first (new device), which the filter must drop, then a HIGH one.
       const s = await signUp(app, { userAgent: 'Phone' });

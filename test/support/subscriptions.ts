@@ -136,11 +136,15 @@ export async function whenSubscribed<T>(stream: Stream<T>, probe: () => void, is
 }
 
 /** A marker alert for firstMessage / whenSubscribed: published straight to the topic, stored nowhere. */
-export function alertProbe(pubsub: { publish(topic: 'alerts', alert: AlertPayload): void }, type: AlertPayload['type'] = 'MFA_DISABLED') {
+export function alertProbe(
+  pubsub: { publish(topic: 'alerts', alert: AlertPayload): void },
+  type: AlertPayload['type'] = 'MFA_DISABLED',
+  severity: AlertPayload['severity'] = 'LOW',
+) {
   let n = 0;
   return {
     probe: () =>
-      pubsub.publish('alerts', { id: `probe-${++n}`, type, severity: 'LOW', userId: null, ipAddress: null, message: 'probe', occurredAt: new Date(0).toISOString(), details: {} }),
+      pubsub.publish('alerts', { id: `probe-${++n}`, type, severity, userId: null, ipAddress: null, message: 'probe', occurredAt: new Date(0).toISOString(), details: {} }),
     isProbe: (m: Message<{ securityAlerts: { id: string } }>) => m !== 'complete' && !!m.data?.securityAlerts.id.startsWith('probe-'),
   };
 }
