@@ -135,6 +135,17 @@ describe('login', () => {
     app.clock.advance(15 * MIN);
   });
 
+  it('queues concurrent right passwords behind each other instead of answering a lock nobody earned', async () => {
+    // Attempts in flight count as possible failures, so an eighth concurrent sign-in of one account
+    // from one address cannot be let through at once; it waits for a slot (nothing failed yet).
+    const user = await signUp(app);
+    const ip = address();
+    const answers = await burst(8, () => login(user.email, ip, PASSWORD));
+    expect(tally(answers.map(codeOf))).toEqual({ AuthPayload: 8 });
+    expect(await audited(user.user.id, 'LOGIN_FAILED')).toHaveLength(0);
+    expect((await app.services.lockout.status(user.email, ip)).counts.ip.failures).toBe(0);
+  });
+
   it('a stranger on one /24 never reaches the account-wide lock: the owner elsewhere still signs in', async () => {
     const owner = await signUp(app);
     // 40 failures, 40 addresses, one network; concurrent, as a script would send them.

@@ -36,7 +36,7 @@ import { ipGroup, netGroup } from '../../lib/ip';
 import { sha256 } from '../../lib/tokens';
 import type { Logger } from '../../logger';
 import type { AuditEvent, AuditMeta, AuditService } from '../audit/audit.service';
-import { protectionUnavailable } from '../ratelimit/rate-limit.service';
+import { protectionUnavailable, rateLimited } from '../ratelimit/rate-limit.service';
 import { decide, NET_ROW_PREFIX, type Count, type LockoutStore, type LockRules, type Slot, type SubjectCounts } from './lockout.store';
 import { loginFailures } from './lockout.table';
 
@@ -101,6 +101,11 @@ export interface LockoutService {
 export const lockoutSubject = (normalizedEmail: string) => sha256(`lockout:${normalizedEmail}`);
 /** Not a SHA-256: no e-mail address maps to it. Its rows are never loaded into Redis. */
 const UNKNOWN_SUBJECT = 'unknown-emails';
+
+/** Waiting for attempts in flight (argon2 takes tens of milliseconds): first step, largest step, bound. */
+const BUSY_STEP_MS = 10;
+const BUSY_MAX_STEP_MS = 200;
+const BUSY_WAIT_MS = 10_000;
 
 export function createLockoutService(deps: {
   db: Db;
@@ -216,6 +221,13 @@ export function createLockoutService(deps: {
       if (!r.reserved && r.scope === 'unhydrated') {
         await guarded('hydrate', () => hydrate(now));
         r = await guarded('reserve', () => store.reserve(slot, now, rules, bypass));
+      }
+      // Refused only because attempts in flight could all fail: nobody failed yet, so this is no
+      // lock to report. Queue behind them (their outcome decides this one's), within a bound.
+      for (let waited = 0, step = BUSY_STEP_MS; !r.reserved && r.scope === 'busy'; waited += step, step = Math.min(step * 2, BUSY_MAX_STEP_MS)) {
+        if (waited >= BUSY_WAIT_MS) throw rateLimited(1, 'Other sign-in attempts for this account are still being checked. Try again in a second.');
+        await new Promise((resolve) => setTimeout(resolve, step * (0.5 + Math.random())));
+        r = await guarded('reserve', () => store.reserve(slot, clock.now().getTime(), rules, bypass));
       }
       if (r.reserved) return { slot, refused: undefined };
       if (r.scope === 'unhydrated') throw protectionUnavailable();

@@ -56,7 +56,9 @@ export interface Slot {
 export type ReserveResult =
   | { reserved: true }
   | { reserved: false; scope: 'account' | 'ip'; /** ms; null: permanent */ until: number | null; failures: number }
-  | { reserved: false; scope: 'unhydrated' };
+  | { reserved: false; scope: 'unhydrated' }
+  /** Refused only because attempts still in flight could all fail: no lock yet, try again shortly. */
+  | { reserved: false; scope: 'busy' };
 
 export interface LockoutStore {
   read(subject: string, group: string, now: number, memoryMs: number, maxFailures: number): Promise<SubjectCounts & { hydrated: boolean }>;
@@ -161,20 +163,31 @@ local function untilOf(committed, last, p)
   if u > now then return u end
   return nil
 end
-if not bypass and nets >= minGroups then
-  if af + pa >= maxFailures then
-    if af >= maxFailures then return {0, 'account', -1, af} end
-    local longest = 0
-    for i = 12, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
-    return {0, 'account', now + longest, af}
+local function decide(nets, pa, pg)
+  if not bypass and nets >= minGroups then
+    if af + pa >= maxFailures then
+      if af >= maxFailures then return {0, 'account', -1, af} end
+      local longest = 0
+      for i = 12, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
+      return {0, 'account', now + longest, af}
+    end
+    if af + pa >= accountFrom then
+      local u = untilOf(af, at, pa)
+      if u then return {0, 'account', u, af} end
+    end
   end
-  if af + pa >= accountFrom then
-    local u = untilOf(af, at, pa)
-    if u then return {0, 'account', u, af} end
-  end
+  local u = untilOf(gf, gt, pg)
+  if u then return {0, 'ip', u, gf} end
+  return nil
 end
-local u = untilOf(gf, gt, pg)
-if u then return {0, 'ip', u, gf} end
+local lock = decide(nets, pa, pg)
+if lock then
+  -- Without the attempts in flight, would there be a lock? If not, this one only has to wait.
+  local committedNets = 0
+  if af > 0 then committedNets = redis.call('HLEN', KEYS[2]) end
+  if decide(committedNets, 0, 0) then return lock end
+  return {2}
+end
 redis.call('ZADD', KEYS[3], now, g .. '|' .. net .. '|' .. id)
 redis.call('PEXPIRE', KEYS[3], pendingMs * 2)
 return {1}
@@ -240,6 +253,7 @@ export function redisLockoutStore(redis: Redis): LockoutStore {
       const r = (await reserve(...keys(slot.subject), HYDRATED, now, rules.memoryMs, slot.group, slot.net, slot.id, bypass ? 1 : 0, rules.accountFrom, rules.maxFailures, rules.minGroups, PENDING_MS, ...levelArgs(rules))) as (number | string)[];
       if (Number(r[0]) === -1) return { reserved: false, scope: 'unhydrated' };
       if (Number(r[0]) === 1) return { reserved: true };
+      if (Number(r[0]) === 2) return { reserved: false, scope: 'busy' };
       const until = Number(r[2]);
       return { reserved: false, scope: r[1] as 'account' | 'ip', until: until === -1 ? null : until, failures: Number(r[3]) };
     },
@@ -321,8 +335,13 @@ export function memoryLockoutStore(): LockoutStore {
       }
       const committedNets = a.failures > 0 ? new Set(s.nets.keys()) : new Set<string>();
       const nets = new Set([...committedNets, ...pendingNets]).size;
-      const lock = decide({ af: a.failures, at: a.lastFailedAt, gf: g.failures, gt: g.lastFailedAt, nets, pa: s.pending.size, pg }, now, rules, { bypassAccount: bypass });
-      if (lock) return { reserved: false, ...lock };
+      const counts = { af: a.failures, at: a.lastFailedAt, gf: g.failures, gt: g.lastFailedAt };
+      const lock = decide({ ...counts, nets, pa: s.pending.size, pg }, now, rules, { bypassAccount: bypass });
+      if (lock) {
+        // Without the attempts in flight, would there be a lock? If not, this one only has to wait.
+        if (decide({ ...counts, nets: committedNets.size, pa: 0, pg: 0 }, now, rules, { bypassAccount: bypass })) return { reserved: false, ...lock };
+        return { reserved: false, scope: 'busy' };
+      }
       s.pending.set(member(slot), now);
       return { reserved: true };
     },
