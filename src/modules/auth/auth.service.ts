@@ -56,6 +56,9 @@ export interface AuthService {
   verifyPassword(user: UserRow | undefined, password: string, meta: ClientMeta): Promise<UserRow>;
 }
 
+/** Passwords queue behind attempts in flight rather than be told "locked" (see lockout.reserve). */
+const QUEUE = { queue: true } as const;
+
 export function createAuthService(deps: {
   users: UserService;
   sessions: SessionService;
@@ -93,7 +96,7 @@ export function createAuthService(deps: {
     async verifyPassword(user, password, meta) {
       if (!user) return checkPassword(user, password);
       // Reserved before the check: a burst of guesses gets only the attempts the lock allows.
-      const attempt = await lockout.reserve(user.email, meta.ip);
+      const attempt = await lockout.reserve(user.email, meta.ip, QUEUE);
       if (attempt.refused) {
         await checkPassword(user, password).catch(() => undefined);
         throw new AccountLockedError(attempt.refused.until);
@@ -137,7 +140,7 @@ export function createAuthService(deps: {
         if (!bypassed) await opts.accountRateLimit?.();
         // Counted per e-mail whether or not it has an account: unknown addresses lock the same way.
         // With a trusted device, counted against that device instead of the address.
-        attempt = await lockout.reserve(email, meta.ip, bypassed ? { trustedDevice: input.trustedDeviceToken! } : {});
+        attempt = await lockout.reserve(email, meta.ip, bypassed ? { trustedDevice: input.trustedDeviceToken!, queue: true } : QUEUE);
         if (attempt.refused) {
           // The same work and the same answer whether or not the password is right.
           await checkPassword(found, input.password).catch(() => undefined);

@@ -74,7 +74,12 @@ export interface LockoutService {
    * `trustedDevice`: the token of a trusted device of the account, already checked valid. The
    * attempt then passes the account's and the address's locks and counts against the device.
    */
-  reserve(email: string, ip: string | null | undefined, opts?: { trustedDevice?: string }): Promise<Reservation>;
+  /**
+   * `queue`: when only attempts still in flight stand in the way (none has failed yet), wait for
+   * them instead of refusing: for passwords, where an owner's tabs may sign in at once. Without it
+   * (MFA codes, which come one per challenge) such an attempt is refused as the lock it could become.
+   */
+  reserve(email: string, ip: string | null | undefined, opts?: { trustedDevice?: string; queue?: boolean }): Promise<Reservation>;
   /**
    * The reserved attempt failed: counts it; returns the lock it started, if any. `event` (the
    * failed attempt itself) is recorded in the same transaction as the durable count.
@@ -224,14 +229,14 @@ export function createLockoutService(deps: {
       }
       // Refused only because attempts in flight could all fail: nobody failed yet, so this is no
       // lock to report. Queue behind them (their outcome decides this one's), within a bound.
-      for (let waited = 0, step = BUSY_STEP_MS; !r.reserved && r.scope === 'busy'; waited += step, step = Math.min(step * 2, BUSY_MAX_STEP_MS)) {
+      for (let waited = 0, step = BUSY_STEP_MS; opts.queue && !r.reserved && r.scope === 'busy'; waited += step, step = Math.min(step * 2, BUSY_MAX_STEP_MS)) {
         if (waited >= BUSY_WAIT_MS) throw rateLimited(1, 'Other sign-in attempts for this account are still being checked. Try again in a second.');
         await new Promise((resolve) => setTimeout(resolve, step * (0.5 + Math.random())));
         r = await guarded('reserve', () => store.reserve(slot, clock.now().getTime(), rules, bypass));
       }
       if (r.reserved) return { slot, refused: undefined };
       if (r.scope === 'unhydrated') throw protectionUnavailable();
-      return { slot, refused: toLock(r) };
+      return { slot, refused: toLock(r.scope === 'busy' ? r.lock : r) };
     },
 
     async fail(r, meta, event) {

@@ -58,7 +58,7 @@ export type ReserveResult =
   | { reserved: false; scope: 'account' | 'ip'; /** ms; null: permanent */ until: number | null; failures: number }
   | { reserved: false; scope: 'unhydrated' }
   /** Refused only because attempts still in flight could all fail: no lock yet, try again shortly. */
-  | { reserved: false; scope: 'busy' };
+  | { reserved: false; scope: 'busy'; lock: { scope: 'account' | 'ip'; until: number | null; failures: number } };
 
 export interface LockoutStore {
   read(subject: string, group: string, now: number, memoryMs: number, maxFailures: number): Promise<SubjectCounts & { hydrated: boolean }>;
@@ -186,7 +186,8 @@ if lock then
   local committedNets = 0
   if af > 0 then committedNets = redis.call('HLEN', KEYS[2]) end
   if decide(committedNets, 0, 0) then return lock end
-  return {2}
+  lock[1] = 2
+  return lock
 end
 redis.call('ZADD', KEYS[3], now, g .. '|' .. net .. '|' .. id)
 redis.call('PEXPIRE', KEYS[3], pendingMs * 2)
@@ -253,9 +254,9 @@ export function redisLockoutStore(redis: Redis): LockoutStore {
       const r = (await reserve(...keys(slot.subject), HYDRATED, now, rules.memoryMs, slot.group, slot.net, slot.id, bypass ? 1 : 0, rules.accountFrom, rules.maxFailures, rules.minGroups, PENDING_MS, ...levelArgs(rules))) as (number | string)[];
       if (Number(r[0]) === -1) return { reserved: false, scope: 'unhydrated' };
       if (Number(r[0]) === 1) return { reserved: true };
-      if (Number(r[0]) === 2) return { reserved: false, scope: 'busy' };
       const until = Number(r[2]);
-      return { reserved: false, scope: r[1] as 'account' | 'ip', until: until === -1 ? null : until, failures: Number(r[3]) };
+      const lock = { scope: r[1] as 'account' | 'ip', until: until === -1 ? null : until, failures: Number(r[3]) };
+      return Number(r[0]) === 2 ? { reserved: false, scope: 'busy', lock } : { reserved: false, ...lock };
     },
     async fail(slot, now, memoryMs, permanentAt) {
       const [a, i, nets] = (await fail(...keys(slot.subject), now, memoryMs, slot.group, slot.net, slot.id, permanentAt)) as number[];
@@ -340,7 +341,7 @@ export function memoryLockoutStore(): LockoutStore {
       if (lock) {
         // Without the attempts in flight, would there be a lock? If not, this one only has to wait.
         if (decide({ ...counts, nets: committedNets.size, pa: 0, pg: 0 }, now, rules, { bypassAccount: bypass })) return { reserved: false, ...lock };
-        return { reserved: false, scope: 'busy' };
+        return { reserved: false, scope: 'busy', lock };
       }
       s.pending.set(member(slot), now);
       return { reserved: true };
