@@ -94,10 +94,31 @@ const LIST_SIZE_ARGS = new Set(['first', 'last']);
 const MAX_INT = 2 ** 31 - 1;
 
 /**
+ * Whether any list-size argument of the document takes a variable. Known per document (yoga's
+ * parse cache hands repeated requests the same DocumentNode), so the common query without one
+ * costs a WeakMap lookup instead of a walk of the whole document on every request.
+ */
+const listSizeVariables = new WeakMap<DocumentNode, boolean>();
+function usesListSizeVariables(document: DocumentNode): boolean {
+  let uses = listSizeVariables.get(document);
+  if (uses === undefined) {
+    uses = false;
+    visit(document, {
+      Argument(node: ArgumentNode) {
+        if (LIST_SIZE_ARGS.has(node.name.value) && node.value.kind === Kind.VARIABLE) uses = true;
+      },
+    });
+    listSizeVariables.set(document, uses);
+  }
+  return uses;
+}
+
+/**
  * The executed operation (with the fragments) where every list-size argument given by a variable
  * holds the variable's value (or its default) as a literal; undefined when none is a variable.
  */
 export function withListSizesInlined(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): DocumentNode | undefined {
+  if (!usesListSizeVariables(document)) return undefined;
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return undefined;
