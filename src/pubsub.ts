@@ -53,6 +53,21 @@ export function createPubsub(opts: { redis?: { publish: Redis; subscribe: Redis 
     subscribe<K extends keyof Topics>(name: K): AsyncIterable<Topics[K][0]> {
       return pubsub.subscribe(topic(name)) as AsyncIterable<Topics[K][0]>;
     },
+    /**
+     * Calls `onEvent` for each event of `name` until `stop()`: for a process's own listeners (cache
+     * eviction, ending subscriptions), as opposed to a client's subscription. `onError`: the stream broke.
+     */
+    listen<K extends keyof Topics>(name: K, onEvent: (value: Topics[K][0]) => void, onError: (error: unknown) => void = () => {}): { stop(): Promise<void> } {
+      const events = (pubsub.subscribe(topic(name)) as AsyncIterable<Topics[K][0]>)[Symbol.asyncIterator]();
+      void (async () => {
+        for (let next = await events.next(); !next.done; next = await events.next()) onEvent(next.value);
+      })().catch(onError);
+      return {
+        async stop() {
+          await events.return?.();
+        },
+      };
+    },
   };
 }
 export type Pubsub = ReturnType<typeof createPubsub>;

@@ -177,17 +177,11 @@ export function createApiKeyService(deps: {
   }
 
   // Evict on every instance when a key changes (rotated, revoked).
-  const evictions = pubsub.subscribe('apiKeyChanged')[Symbol.asyncIterator]();
-  void (async () => {
-    for (let next = await evictions.next(); !next.done; next = await evictions.next()) cache.delete(next.value);
-  })().catch(() => {});
+  const evictions = pubsub.listen('apiKeyChanged', (id) => cache.delete(id));
   const dropOwner = (userId: string) => {
     for (const [id, cached] of cache) if (cached.row.userId === userId) cache.delete(id);
   };
-  const ownerEvictions = pubsub.subscribe('apiKeyOwnerChanged')[Symbol.asyncIterator]();
-  void (async () => {
-    for (let next = await ownerEvictions.next(); !next.done; next = await ownerEvictions.next()) dropOwner(next.value);
-  })().catch(() => {});
+  const ownerEvictions = pubsub.listen('apiKeyOwnerChanged', dropOwner);
 
   async function load(id: string, fresh = false): Promise<Cached | undefined> {
     const hit = cache.get(id);
@@ -429,8 +423,7 @@ export function createApiKeyService(deps: {
 
     async stop() {
       if (flushTimer) clearInterval(flushTimer);
-      await evictions.return?.();
-      await ownerEvictions.return?.();
+      await Promise.all([evictions.stop(), ownerEvictions.stop()]);
       await flush().catch(() => {});
     },
   };

@@ -65,17 +65,20 @@ export function createSessionWatch(deps: {
     if (set?.size === 0) map.delete(key);
   };
 
-  const revoked = deps.pubsub.subscribe('sessionRevoked')[Symbol.asyncIterator]();
-  const rolesChanged = deps.pubsub.subscribe('rolesChanged')[Symbol.asyncIterator]();
-  const listen = async (events: AsyncIterator<string>, onEvent: (id: string) => void) => {
-    for (let next = await events.next(); !next.done; next = await events.next()) onEvent(next.value);
-  };
-  void listen(revoked, (sessionId) => {
-    for (const e of bySession.get(sessionId) ?? []) e.end(sessionEnded());
-  }).catch((error: unknown) => deps.logger.error({ err: (error as Error).message }, 'session watch: revocation events stopped'));
-  void listen(rolesChanged, (userId) => {
-    for (const e of byUser.get(userId) ?? []) void e.recheck();
-  }).catch((error: unknown) => deps.logger.error({ err: (error as Error).message }, 'session watch: role events stopped'));
+  const revoked = deps.pubsub.listen(
+    'sessionRevoked',
+    (sessionId) => {
+      for (const e of bySession.get(sessionId) ?? []) e.end(sessionEnded());
+    },
+    (error) => deps.logger.error({ err: (error as Error).message }, 'session watch: revocation events stopped'),
+  );
+  const rolesChanged = deps.pubsub.listen(
+    'rolesChanged',
+    (userId) => {
+      for (const e of byUser.get(userId) ?? []) void e.recheck();
+    },
+    (error) => deps.logger.error({ err: (error as Error).message }, 'session watch: role events stopped'),
+  );
 
   /** Why the viewer may no longer run an operation needing `needs`, if it may not. */
   async function denial(viewer: WatchedViewer, needs: readonly string[]): Promise<GraphQLError | undefined> {
@@ -131,7 +134,7 @@ export function createSessionWatch(deps: {
     },
     watching: (sessionId) => bySession.get(sessionId)?.size ?? 0,
     async close() {
-      await Promise.allSettled([revoked.return?.(), rolesChanged.return?.()]);
+      await Promise.allSettled([revoked.stop(), rolesChanged.stop()]);
     },
   };
 }
