@@ -7,6 +7,8 @@
  *   rotations exactly one wins; the loser sees a spent token. Presenting a spent token means two
  *   parties hold the family: the whole session is revoked (every token, and its access tokens
  *   at once through the revocation list) and the caller learns RefreshTokenReusedError.
+ *   The common case (a live unspent token) is one prepared statement (sessions.rotation.ts);
+ *   only a token that statement did not rotate takes the transaction that tells grace from reuse.
  * - Client races (two tabs refreshing at once). With REFRESH_REUSE_GRACE > 0 the immediately
  *   previous token, presented again within the grace, gets the same successor back. Successors
  *   are derived as HMAC(server key, previous token), so the same answer can be given without
