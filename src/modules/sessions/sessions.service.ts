@@ -7,6 +7,8 @@
  *   rotations exactly one wins; the loser sees a spent token. Presenting a spent token means two
  *   parties hold the family: the whole session is revoked (every token, and its access tokens
  *   at once through the revocation list) and the caller learns RefreshTokenReusedError.
+ *   The common case (a live unspent token) is one prepared statement (sessions.rotation.ts);
+ *   only a token that statement did not rotate takes the transaction that tells grace from reuse.
  * - Client races (two tabs refreshing at once). With REFRESH_REUSE_GRACE > 0 the immediately
  *   previous token, presented again within the grace, gets the same successor back. Successors
  *   are derived as HMAC(server key, previous token), so the same answer can be given without
@@ -25,11 +27,12 @@ import { isUuid } from '../../lib/ids';
 import { hmacSha256, randomToken, sha256 } from '../../lib/tokens';
 import type { Kv } from '../../kv/kv';
 import type { AuditMeta, AuditService } from '../audit/audit.service';
-import { users } from '../users/users.table';
+import { users, type UserRow } from '../users/users.table';
 import { refreshTokens, sessions, type SessionRow } from './sessions.table';
 import { InvalidRefreshTokenError, NotFoundError, RefreshTokenReusedError } from './sessions.errors';
 import type { Marker, RevocationService } from '../revocation/revocation.service';
 import { createSessionRevocation, type TokenState } from './sessions.revocation';
+import { prepareRotation } from './sessions.rotation';
 
 export type { SessionRow };
 
@@ -47,6 +50,10 @@ export interface IssuedRefresh {
   session: SessionRow;
   refreshToken: string;
   refreshTokenExpiresAt: Date;
+}
+
+export interface RotatedRefresh extends IssuedRefresh {
+  user: UserRow;
 }
 
 export type RevokeReason =
@@ -78,7 +85,8 @@ export interface SessionService {
     now: Date;
     event: SessionEvent;
   }): Promise<IssuedRefresh>;
-  rotate(refreshToken: string, meta: { ip: string | null; userAgent: string | null }): Promise<IssuedRefresh>;
+  /** The successor of a live token, with the session's user (the one query of a refresh in the common case). */
+  rotate(refreshToken: string, meta: { ip: string | null; userAgent: string | null }): Promise<RotatedRefresh>;
   /**
    * The one kv round trip of every authenticated request: is the session revoked, and were the
    * user's roles changed since its tokens were issued? SERVICE_UNAVAILABLE while the kv's
@@ -111,6 +119,7 @@ export function createSessionService(deps: {
   // Tokens issued before revocation expire within accessTokenTtl; the marker need not outlive them.
   const revocation = createSessionRevocation({ db, kv, revocation: deps.revocation, markerTtl: settings.accessTokenTtl + 5, onRevoked: deps.onRevoked });
   const publishRevocations = revocation.publish;
+  const rotateLive = prepareRotation(db);
   const successorOf = (token: string) => REFRESH_PREFIX + hmacSha256(successorKey, token);
   const liveSession = (now: Date) =>
     and(isNull(sessions.revokedAt), gt(sessions.idleExpiresAt, now), gt(sessions.expiresAt, now));
@@ -184,36 +193,25 @@ export function createSessionService(deps: {
       const now = clock.now();
       if (!presented.startsWith(REFRESH_PREFIX) || presented.length > 200) throw new InvalidRefreshTokenError();
       const hash = sha256(presented);
-      const outcome = await db.transaction(async (tx) => {
-        const [spent] = await tx
-          .update(refreshTokens)
-          .set({ spentAt: now })
-          .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.spentAt), gt(refreshTokens.expiresAt, now)))
-          .returning();
-        if (spent) {
-          const [session] = await tx.select().from(sessions).where(and(eq(sessions.id, spent.sessionId), liveSession(now))).for('update');
-          // Throwing rolls the spend back: a token of an ended session simply stops working.
-          if (!session) throw new InvalidRefreshTokenError();
-          const successor = successorOf(presented);
-          const { id, expiresAt } = await insertRefresh(tx, session.id, successor, now, session);
-          await tx.update(refreshTokens).set({ replacedById: id }).where(eq(refreshTokens.id, spent.id));
-          const [updated] = await tx
-            .update(sessions)
-            .set({
-              lastActiveAt: now,
-              idleExpiresAt: new Date(Math.min(addSeconds(now, settings.refreshTokenTtl).getTime(), session.expiresAt.getTime())),
-              ipAddress: rotateMeta.ip ?? session.ipAddress,
-              userAgent: rotateMeta.userAgent?.slice(0, 512) ?? session.userAgent,
-            })
-            .where(eq(sessions.id, session.id))
-            .returning();
-          return { kind: 'rotated' as const, session: updated!, refreshToken: successor, expiresAt };
-        }
+      const successor = successorOf(presented);
+      const rotated = await rotateLive({
+        tokenHash: hash,
+        successorId: randomUUID(),
+        successorHash: sha256(successor),
+        now,
+        idleUntil: addSeconds(now, settings.refreshTokenTtl),
+        ip: rotateMeta.ip,
+        userAgent: rotateMeta.userAgent?.slice(0, 512) ?? null,
+      });
+      if (rotated) return { session: rotated.session, user: rotated.user, refreshToken: successor, refreshTokenExpiresAt: rotated.successorExpiresAt };
 
+      // Not a live unspent token: unknown, expired, of an ended session, or spent (grace or reuse).
+      const outcome = await db.transaction(async (tx) => {
         const [known] = await tx
-          .select({ token: refreshTokens, session: sessions })
+          .select({ token: refreshTokens, session: sessions, user: users })
           .from(refreshTokens)
           .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+          .innerJoin(users, eq(users.id, sessions.userId))
           .where(eq(refreshTokens.tokenHash, hash))
           .for('update', { of: sessions });
         // Unknown, expired-unspent, or belonging to a session that already ended: nothing to learn.
@@ -223,9 +221,8 @@ export function createSessionService(deps: {
 
         if (settings.refreshReuseGrace > 0 && known.token.replacedById && addSeconds(known.token.spentAt, settings.refreshReuseGrace) >= now) {
           const [next] = await tx.select().from(refreshTokens).where(eq(refreshTokens.id, known.token.replacedById));
-          const successor = successorOf(presented);
           if (next && !next.spentAt && next.tokenHash === sha256(successor)) {
-            return { kind: 'rotated' as const, session: known.session, refreshToken: successor, expiresAt: next.expiresAt };
+            return { kind: 'rotated' as const, session: known.session, user: known.user, refreshToken: successor, expiresAt: next.expiresAt };
           }
         }
         const meta = { ip: rotateMeta.ip, userAgent: rotateMeta.userAgent };
@@ -239,7 +236,7 @@ export function createSessionService(deps: {
         await publishRevocations(outcome.revoked);
         throw new RefreshTokenReusedError(outcome.sessionId, outcome.userId);
       }
-      return { session: outcome.session, refreshToken: outcome.refreshToken, refreshTokenExpiresAt: outcome.expiresAt };
+      return { session: outcome.session, user: outcome.user, refreshToken: outcome.refreshToken, refreshTokenExpiresAt: outcome.expiresAt };
     },
 
     tokenState: revocation.tokenState,
