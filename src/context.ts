@@ -50,6 +50,7 @@ const CREDENTIAL_PARAMS = new Set(['api_key', 'apikey', 'access_token', 'token',
 
 /** Refuses any request carrying a credential-like query parameter, whatever it asks for. */
 export function refuseCredentialsInUrl(url: string): void {
+  if (!url.includes('?')) return;
   for (const name of new URL(url, 'http://x').searchParams.keys()) {
     if (CREDENTIAL_PARAMS.has(name.toLowerCase())) {
       throw unauthenticated('Credentials are never accepted in the URL: send Authorization: Bearer or X-Api-Key.', 'CREDENTIAL_IN_URL');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
-import type { Logger } from '../logger';
+import { withoutRedaction, type Logger } from '../logger';
 
 const ids = new WeakMap<Request, string>();
 const started = new WeakMap<Request, number>();
@@ -17,7 +17,8 @@ export const requestIdOf = (request: Request): string => {
 };
 
 /** Echoes the request id and writes one JSON log line per request (never bodies or headers). */
-export function useRequestLog(logger: Logger): Plugin {
+export function useRequestLog(parent: Logger): Plugin {
+  const logger = withoutRedaction(parent);
   return {
     onRequest({ request }) {
       started.set(request, performance.now());

@@ -102,6 +102,8 @@ type Documents = {
     "\n  mutation UnicodeKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": typeof types.UnicodeKeyCreateDocument,
     "\n  query UnicodeKeys {\n    apiKeys { id name }\n  }\n": typeof types.UnicodeKeysDocument,
     "\n  mutation UnicodeKeyByName($name: String!) {\n    createApiKey(input: { name: $name, scopes: [\"profile:read\"] }) {\n      __typename\n    }\n  }\n": typeof types.UnicodeKeyByNameDocument,
+    "\n  mutation CacheRolesSet($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n    }\n  }\n": typeof types.CacheRolesSetDocument,
+    "\n  query CacheOverview {\n    securityOverview { users }\n  }\n": typeof types.CacheOverviewDocument,
     "\n  mutation SsrfWebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id url } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.SsrfWebhookCreateDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": typeof types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": typeof types.ConfirmMfaDocument,
@@ -206,6 +208,8 @@ const documents: Documents = {
     "\n  mutation UnicodeKeyCreate($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on Error { code message }\n    }\n  }\n": types.UnicodeKeyCreateDocument,
     "\n  query UnicodeKeys {\n    apiKeys { id name }\n  }\n": types.UnicodeKeysDocument,
     "\n  mutation UnicodeKeyByName($name: String!) {\n    createApiKey(input: { name: $name, scopes: [\"profile:read\"] }) {\n      __typename\n    }\n  }\n": types.UnicodeKeyByNameDocument,
+    "\n  mutation CacheRolesSet($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n    }\n  }\n": types.CacheRolesSetDocument,
+    "\n  query CacheOverview {\n    securityOverview { users }\n  }\n": types.CacheOverviewDocument,
     "\n  mutation SsrfWebhookCreate($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      __typename\n      ... on CreateWebhookPayload { webhook { id url } }\n      ... on Error { code message }\n    }\n  }\n": types.SsrfWebhookCreateDocument,
     "\n  mutation EnrollMfa {\n    enrollMfa {\n      __typename\n      ... on MfaEnrollment { secret otpauthUri qrCodeSvg }\n      ... on Error { code message }\n    }\n  }\n": types.EnrollMfaDocument,
     "\n  mutation ConfirmMfa($input: MfaCodeInput!) {\n    confirmMfa(input: $input) {\n      __typename\n      ... on MfaEnabled { backupCodes }\n      ... on Error { code message }\n    }\n  }\n": types.ConfirmMfaDocument,
@@ -571,6 +575,14 @@ export function graphql(source: "\n  query UnicodeKeys {\n    apiKeys { id name 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UnicodeKeyByName($name: String!) {\n    createApiKey(input: { name: $name, scopes: [\"profile:read\"] }) {\n      __typename\n    }\n  }\n"): typeof import('./graphql').UnicodeKeyByNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CacheRolesSet($input: SetUserRolesInput!) {\n    setUserRoles(input: $input) {\n      __typename\n    }\n  }\n"): typeof import('./graphql').CacheRolesSetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CacheOverview {\n    securityOverview { users }\n  }\n"): typeof import('./graphql').CacheOverviewDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

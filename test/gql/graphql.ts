@@ -1077,6 +1077,21 @@ export type UnicodeKeyByNameMutation = { createApiKey:
     | { __typename: 'ReauthRequiredError' }
    };
 
+export type CacheRolesSetMutationVariables = Exact<{
+  input: SetUserRolesInput;
+}>;
+
+
+export type CacheRolesSetMutation = { setUserRoles:
+    | { __typename: 'NotFoundError' }
+    | { __typename: 'SetUserRolesSuccess' }
+   };
+
+export type CacheOverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CacheOverviewQuery = { securityOverview: { users: number } };
+
 export type SsrfWebhookCreateMutationVariables = Exact<{
   input: CreateWebhookInput;
 }>;
@@ -2380,6 +2395,20 @@ export const UnicodeKeyByNameDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UnicodeKeyByNameMutation, UnicodeKeyByNameMutationVariables>;
+export const CacheRolesSetDocument = new TypedDocumentString(`
+    mutation CacheRolesSet($input: SetUserRolesInput!) {
+  setUserRoles(input: $input) {
+    __typename
+  }
+}
+    `) as unknown as TypedDocumentString<CacheRolesSetMutation, CacheRolesSetMutationVariables>;
+export const CacheOverviewDocument = new TypedDocumentString(`
+    query CacheOverview {
+  securityOverview {
+    users
+  }
+}
+    `) as unknown as TypedDocumentString<CacheOverviewQuery, CacheOverviewQueryVariables>;
 export const SsrfWebhookCreateDocument = new TypedDocumentString(`
     mutation SsrfWebhookCreate($input: CreateWebhookInput!) {
   createWebhook(input: $input) {

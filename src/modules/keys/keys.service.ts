@@ -51,6 +51,8 @@ export interface KeyService {
   reload(): Promise<void>;
   signingKey(): { kid: string; key: CryptoKey };
   verificationKey(kid: string): Promise<CryptoKey | undefined>;
+  /** Whether `kid` is in the live key set now (no reload): a token it verified still stands. */
+  canVerify(kid: string): boolean;
   jwks(): { keys: JWK[] };
   start(): void;
   stop(): void;
@@ -154,6 +156,7 @@ export function createKeyService(deps: { db: Db; sealer: Sealer; clock: Clock; a
       }
       return key?.verifyKey;
     },
+    canVerify: (kid) => live().some((k) => k.kid === kid),
     jwks: () => ({ keys: live().map((k) => k.publicJwk) }),
     start() {
       timer = setInterval(() => void reload().catch(() => {}), RELOAD_INTERVAL_MS);

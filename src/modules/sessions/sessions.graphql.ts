@@ -12,8 +12,21 @@ interface DeviceShape {
   type: string;
 }
 
+/** A user's sessions mostly share a few user agents, and parsing one costs tens of µs: kept, bounded. */
+const PARSED_LIMIT = 1000;
+const parsed = new Map<string, DeviceShape>();
+
 export function parseDevice(userAgent: string | null): DeviceShape {
   if (!userAgent) return { browser: null, os: null, type: 'unknown' };
+  let device = parsed.get(userAgent);
+  if (!device) {
+    if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+    parsed.set(userAgent, (device = Object.freeze(parseUncached(userAgent))));
+  }
+  return device;
+}
+
+function parseUncached(userAgent: string): DeviceShape {
   const ua = new UAParser(userAgent).getResult();
   const join = (name?: string, version?: string) => (name ? [name, version?.split('.')[0]].filter(Boolean).join(' ') : null);
   // ua-parser leaves device.type empty for desktops.

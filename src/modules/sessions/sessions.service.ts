@@ -114,6 +114,14 @@ export function createSessionService(deps: {
   const successorOf = (token: string) => REFRESH_PREFIX + hmacSha256(successorKey, token);
   const liveSession = (now: Date) =>
     and(isNull(sessions.revokedAt), gt(sessions.idleExpiresAt, now), gt(sessions.expiresAt, now));
+  // Built once, prepared per connection: the session list is read on every visit to a devices page.
+  // `now` goes in as an ISO string: a placeholder's value skips the column's Date encoder.
+  const activeSessionsOf = db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, sql.placeholder('userId')), liveSession(sql.placeholder('now') as unknown as Date)))
+    .orderBy(desc(sessions.lastActiveAt), asc(sessions.id))
+    .prepare('active_sessions_of');
 
   /** Revokes and records one SESSION_REVOKED per session, in the caller's transaction. */
   async function revokeWhere(tx: Tx, where: ReturnType<typeof and>, now: Date, reason: RevokeReason, meta: AuditMeta = {}): Promise<string[]> {
@@ -243,12 +251,7 @@ export function createSessionService(deps: {
     },
 
     listActive(userId) {
-      const now = clock.now();
-      return db
-        .select()
-        .from(sessions)
-        .where(and(eq(sessions.userId, userId), liveSession(now)))
-        .orderBy(desc(sessions.lastActiveAt), asc(sessions.id));
+      return activeSessionsOf.execute({ userId, now: clock.now().toISOString() });
     },
 
     async revoke(userId, sessionId, reason, meta) {

@@ -87,6 +87,8 @@ export function createUserService(deps: {
   onRolesChanged?: (userId: string) => void;
 }): UserService {
   const { db, clock, kv, audit, hasher } = deps;
+  // Built once and prepared on each connection: `me` and every refresh read a user by id.
+  const userById = db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare('user_by_id');
 
   const service: UserService = {
     async create(input, meta = {}) {
@@ -113,7 +115,7 @@ export function createUserService(deps: {
       }
     },
     async findById(id) {
-      const [row] = await db.select().from(users).where(eq(users.id, id));
+      const [row] = await userById.execute({ id });
       return row;
     },
     async findByEmail(email) {
