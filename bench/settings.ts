@@ -4,7 +4,8 @@
  * BENCH_RUNS (default 5) rounds of BENCH_DURATION (5) seconds per row after a BENCH_WARMUP (5) s
  * warm-up (BENCH_FIRST_WARMUP, 10 s, for the first row of a fresh server); BENCH_ALERTS (200)
  * measured alerts; BENCH_PG_ADMIN_URL; BENCH_PORT_BASE (ports from there up, else any free one);
- * BENCH_PEER=0 leaves better-auth out; BENCH_BASELINE_REF=<git ref> adds that commit's server;
+ * BENCH_BURST_ROUNDS (3) rounds per argon2 concurrency of the token-check table and
+ * BENCH_TOKEN_CHECK_RATE (100) its req/s; BENCH_PEER=0 leaves better-auth out; BENCH_BASELINE_REF=<git ref> adds that commit's server;
  * BENCH_QUICK=1 is a smoke run (1 short round of everything, a few seconds per row).
  */
 import { createServer } from 'node:net';
@@ -42,8 +43,11 @@ export const settings = {
 export const CONNECTIONS = { me: 16, rotateRefresh: 16, login: 8, sessions: 16 } as const;
 /** argon2 concurrencies of the token-check-during-logins table (the server is restarted for each). */
 export const BURST_CONCURRENCIES = [1, 2, 4] as const;
-/** The token check under a login burst: `me` at a fixed, moderate rate over a few connections. */
-export const TOKEN_CHECK = { rate: 100, connections: 4 } as const;
+/**
+ * The token check under a login burst: `me` at a fixed, moderate rate (BENCH_TOKEN_CHECK_RATE,
+ * req/s; well under what the server answers at full load) over a few connections.
+ */
+export const TOKEN_CHECK = { rate: intEnv('BENCH_TOKEN_CHECK_RATE', 100, 1, 10_000), connections: 4 } as const;
 /** The server's default argon2 (src/config.ts) and what the raw rates are measured at. */
 export const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1, concurrency: 2 } as const;
 
