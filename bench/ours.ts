@@ -72,8 +72,9 @@ export async function startOurs(d: OurDeployment, tag: string): Promise<Ours> {
   const url = () => server.url;
   const newUser = userFactory(`${tag}-${d.label.replace(/\W+/g, '')}`);
 
+  // The me user has one session, like better-auth's viewer: `sessions` lists one row on both sides.
   const meUser = newUser('me');
-  const meId = (await register(url(), meUser)).userId!;
+  const signedUp = await register(url(), meUser);
   const loginUsers = Array.from({ length: LOGIN_USERS }, () => newUser('login'));
   await Promise.all(loginUsers.map((u) => register(url(), u)));
 
@@ -93,13 +94,13 @@ export async function startOurs(d: OurDeployment, tag: string): Promise<Ours> {
   }
   await topUpPool();
 
-  let token = (await login(url(), meUser)).accessToken;
+  let token = signedUp.accessToken;
   const ours: Ours = {
     label: d.label,
     get server() {
       return server;
     },
-    meUser: { ...meUser, id: meId },
+    meUser: { ...meUser, id: signedUp.userId! },
     loginUsers,
     async restart(extra) {
       await server.stop();
