@@ -103,6 +103,7 @@ export async function runLoad(req: LoadRequest): Promise<LoadSummary> {
     if (badSamples.length < 5) badSamples.push(`${status} ${body.slice(0, 300)}`);
   };
   const task = req.task;
+  if (task.kind === 'http' && task.requests.length === 0) throw new Error('http task: no requests');
   const pool = task.kind === 'rotateRefresh' ? [...task.pool] : [];
   let handoff: string | undefined;
   let taken = 0;
@@ -115,10 +116,7 @@ export async function runLoad(req: LoadRequest): Promise<LoadSummary> {
       ? {
           method: 'POST',
           path: '/graphql',
-          setupRequest: (r) => {
-            if (task.requests.length === 0) throw new Error('http task: no requests');
-            return { ...r, ...task.requests[next++ % task.requests.length]! };
-          },
+          setupRequest: (r) => ({ ...r, ...task.requests[next++ % task.requests.length]! }),
           onResponse: (status, body) => {
             const value = valueAt(body, task.mustHave);
             if (status === 200 && value !== undefined && value !== null) ok++;
