@@ -37,7 +37,7 @@ export async function tokenCheckDuringLogins(ours: Ours, checker: LoadProcess, b
     const login = ours.variants(burster).login;
     const check = () =>
       checker.rated({ url: ours.server.url, ...TOKEN_CHECK, durationSec: settings.durationSec, request: requests.me(token), mustHave: 'data.me.email' });
-    await ours.variants(checker).me.run(settings.firstWarmupSec);
+    await ours.variants(checker).me.run(settings.warmupSec);
     await login.run(settings.warmupSec);
     const rounds: BurstRow['rounds'] = [];
     const idle: { p50: number; p99: number }[] = [];
