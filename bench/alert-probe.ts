@@ -1,6 +1,6 @@
 /**
- * Alert latency across two instances: run in the load worker (load.ts), so the client's clock
- * readings are not delayed by the servers' work on the main thread.
+ * Alert latency across two instances: run in the load process (load-child.ts), so the client's
+ * clock readings are not delayed by the servers' work.
  *
  * Server B gets a `securityAlerts` subscription over WebSocket (graphql-ws, admin token). For
  * every user of the pool, server A gets `rotateRefresh(token)` and then the same, now spent,
