@@ -29,12 +29,7 @@ const pending = new Map<number, Pending>();
 function start(): Worker | undefined {
   if (worker || broken) return worker;
   try {
-    // tsx's ESM API (the worker does not inherit tsx's loader on Node 20), found from its package.
-    const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-    const tsx = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-    const target = new URL('./password-worker.ts', import.meta.url).href;
-    const source = `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`;
-    const w = new Worker(source, { eval: true });
+    const w = newWorker();
     w.unref();
     w.on('message', (m: { id: number; problems?: string[]; error?: string }) => {
       const p = pending.get(m.id);
@@ -60,6 +55,19 @@ function start(): Worker | undefined {
     console.warn(`password worker unavailable, scoring in-process: ${(error as Error).message}`);
   }
   return worker;
+}
+
+/**
+ * Built (dist/), the worker is the bundle beside this one. Under tsx (dev, tests, scripts) it is
+ * the TypeScript file, imported through tsx's ESM API: Node 20 workers do not inherit its loader.
+ */
+function newWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./password-worker.js', import.meta.url));
+  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const target = new URL('./password-worker.ts', import.meta.url).href;
+  const source = `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`;
+  return new Worker(source, { eval: true });
 }
 
 /** The local rules' problems for `password`, computed in the worker (or in-process as a fallback). */
