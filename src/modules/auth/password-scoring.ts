@@ -49,6 +49,8 @@ function start(): Worker | undefined {
       else p.reject(new Error(m.error ?? 'password worker failed'));
     });
     const fail = (error: Error) => {
+      // A worker that fails emits 'error' and then a non-zero 'exit': say it once.
+      if (broken) return;
       broken = true;
       worker = undefined;
       console.warn(`password worker unavailable, scoring in-process: ${error.message}`);
