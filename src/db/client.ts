@@ -23,7 +23,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+// From src/db/ under tsx, or from the bundle in dist/, beside which the build copies them.
+export const migrationsFolder = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../drizzle' : './drizzle', import.meta.url));
 
 // Any constant works; it only has to be the same for every instance of this service.
 const MIGRATION_LOCK_ID = 727_001;

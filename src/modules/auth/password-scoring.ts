@@ -26,15 +26,20 @@ let broken = false;
 let nextId = 0;
 const pending = new Map<number, Pending>();
 
+/**
+ * The worker's own V8 heap. zxcvbn's dictionaries are 27 MiB live, but each check allocates
+ * megabytes of short-lived matches, and with V8's defaults (16 MiB semi-spaces, an old space let
+ * grow to 4x the live set before a full collection) the worker reached 170 MiB of RSS after 120
+ * checks. With these limits it stays near 70 MiB for the same CPU per check (measured, see the
+ * README's Memory section); the live set has 3.5x headroom under the cap (a check scores at most
+ * SCORED_LENGTH characters), and a worker that ever ran out would fall back as any dead one.
+ */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 };
+
 function start(): Worker | undefined {
   if (worker || broken) return worker;
   try {
-    // tsx's ESM API (the worker does not inherit tsx's loader on Node 20), found from its package.
-    const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-    const tsx = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-    const target = new URL('./password-worker.ts', import.meta.url).href;
-    const source = `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`;
-    const w = new Worker(source, { eval: true });
+    const w = newWorker();
     w.unref();
     w.on('message', (m: { id: number; problems?: string[]; error?: string }) => {
       const p = pending.get(m.id);
@@ -44,6 +49,8 @@ function start(): Worker | undefined {
       else p.reject(new Error(m.error ?? 'password worker failed'));
     });
     const fail = (error: Error) => {
+      // A worker that fails emits 'error' and then a non-zero 'exit': say it once.
+      if (broken) return;
       broken = true;
       worker = undefined;
       console.warn(`password worker unavailable, scoring in-process: ${error.message}`);
@@ -60,6 +67,19 @@ function start(): Worker | undefined {
     console.warn(`password worker unavailable, scoring in-process: ${(error as Error).message}`);
   }
   return worker;
+}
+
+/**
+ * Built (dist/), the worker is the bundle beside this one. Under tsx (dev, tests, scripts) it is
+ * the TypeScript file, imported through tsx's ESM API: Node 20 workers do not inherit its loader.
+ */
+function newWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./password-worker.js', import.meta.url), { resourceLimits: RESOURCE_LIMITS });
+  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const target = new URL('./password-worker.ts', import.meta.url).href;
+  const source = `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`;
+  return new Worker(source, { eval: true, resourceLimits: RESOURCE_LIMITS });
 }
 
 /** The local rules' problems for `password`, computed in the worker (or in-process as a fallback). */
