@@ -33,7 +33,9 @@ export function serverCommand(root: string): ServerCommand {
   log(`npm run build in ${root}`);
   const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (built.status !== 0) throw new Error(`npm run build failed in ${root} (exit ${built.status})`);
-  return { mode: 'dist', args: ['dist/main.js'] };
+  // Exactly what `npm start` runs after its build (V8 flags included), so the bench measures production.
+  const started = /exec node\s+(.+)$/.exec(pkg.scripts.start ?? '')?.[1]?.trim().split(/\s+/);
+  return { mode: 'dist', args: started ?? ['dist/main.js'] };
 }
 
 export interface ChildServer {

@@ -4,6 +4,7 @@ import { ConfigError, parseConfig, type Config } from './config';
 import { DataDirLockedError } from './db/client';
 import { startServer } from './server';
 import { warmPasswordScoring } from './modules/auth/password-scoring';
+import { lowerPoolPriority } from './lib/pool-priority';
 
 let config: Config;
 try {
@@ -25,6 +26,9 @@ const service = await compose(config).catch((error: unknown) => {
 const { logger } = service.deps;
 service.startJobs();
 warmPasswordScoring();
+// Hashes (libuv's pool) yield the CPU to the event loop: a burst of logins must not slow token checks.
+const lowered = await lowerPoolPriority();
+logger.debug({ threads: lowered.length }, 'thread pool priority lowered');
 const server = await startServer(service.app, {
   host: config.host,
   port: config.port,
