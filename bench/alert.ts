@@ -20,7 +20,7 @@ export const ALERT_TIMEOUT_MS = 3000;
 export async function alertLatency(d: OurDeployment, tag: string, load: LoadProcess): Promise<AlertProbeSummary & { missedTotal: number }> {
   const adminEmail = `bench-${tag}-admin@example.com`;
   const adminPassword = randomBytes(18).toString('base64url');
-  const env = ourEnv(d, { BOOTSTRAP_ADMIN_EMAIL: adminEmail, BOOTSTRAP_ADMIN_PASSWORD: adminPassword, REQUIRE_ADMIN_MFA: 'false' });
+  const env = ourEnv(d, { BOOTSTRAP_ADMIN_EMAIL: adminEmail, BOOTSTRAP_ADMIN_PASSWORD: adminPassword, REQUIRE_ADMIN_MFA: 'false', LOG_LEVEL: 'warn' });
   // One after the other: A bootstraps the admin, B finds it.
   const a = await startChildServer({ name: 'alert A', cwd: d.root, args: d.command.args, env, port: await freePort() });
   const b = await startChildServer({ name: 'alert B', cwd: d.root, args: d.command.args, env, port: await freePort() });

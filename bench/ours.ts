@@ -4,7 +4,7 @@
  * The same code serves the current checkout and BENCH_BASELINE_REF's (each on its own database).
  */
 import { createApiKey, login, ours as requests, register, userFactory, type Credentials, type NewUser } from './client';
-import { startChildServer, type ChildServer, type ServerCommand } from './processes';
+import { serverLogFile, startChildServer, type ChildServer, type ServerCommand } from './processes';
 import type { LoadProcess } from './load-process';
 import { loadVariant, type Variant } from './rounds';
 import { CONNECTIONS, freePort, settings } from './settings';
@@ -46,7 +46,6 @@ export function ourEnv(d: OurDeployment, extra: Record<string, string> = {}): Re
     REDIS_URL: settings.redisUrl,
     REDIS_KEY_PREFIX: d.redisPrefix,
     ENCRYPTION_KEY: d.encryptionKey,
-    LOG_LEVEL: 'warn',
     ...UNLIMITED,
     ...extra,
   };
@@ -66,8 +65,10 @@ export interface Ours {
 }
 
 export async function startOurs(d: OurDeployment, tag: string): Promise<Ours> {
+  // Logging at its default level (a line per request), as in production, into bench/results/<label>.log.
+  const stdoutFile = serverLogFile(d.label);
   const start = async (extra: Record<string, string>) =>
-    startChildServer({ name: d.label, cwd: d.root, args: d.command.args, env: ourEnv(d, extra), port: await freePort() });
+    startChildServer({ name: d.label, cwd: d.root, args: d.command.args, env: ourEnv(d, extra), port: await freePort(), stdoutFile });
   let server = await start({});
   const url = () => server.url;
   const newUser = userFactory(`${tag}-${d.label.replace(/\W+/g, '')}`);

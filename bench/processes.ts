@@ -5,7 +5,7 @@
  * TypeScript through tsx.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { onCleanup } from './cleanup';
@@ -83,13 +83,28 @@ async function waitHealthy(name: string, url: string, child: ChildProcess): Prom
 }
 
 /** Starts `node <args>` in `cwd` listening on `port` (given in PORT), stopped by the cleanup too. */
-export async function startChildServer(opts: { name: string; cwd: string; args: string[]; env: Record<string, string>; port: number }): Promise<ChildServer> {
+/** bench/results/<name>.log (git-ignored, started afresh per run): where a server's stdout goes. */
+export function serverLogFile(name: string): string {
+  const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name.replace(/\W+/g, '-')}.log`);
+  closeSync(openSync(file, 'w'));
+  return file;
+}
+
+/**
+ * `stdoutFile`: the child's stdout goes to that file instead of the bench's stderr (a server
+ * logging every request at its default level, as in production, without the bench relaying it).
+ */
+export async function startChildServer(opts: { name: string; cwd: string; args: string[]; env: Record<string, string>; port: number; stdoutFile?: string }): Promise<ChildServer> {
+  const stdout = opts.stdoutFile ? openSync(opts.stdoutFile, 'a') : 'pipe';
   const child = spawn(process.execPath, opts.args, {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env, PORT: String(opts.port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   });
-  for (const stream of [child.stdout!, child.stderr!]) {
+  if (typeof stdout === 'number') closeSync(stdout);
+  for (const stream of [child.stdout, child.stderr].filter((s) => s !== null)) {
     createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${opts.name}] ${line}\n`));
   }
   let stopping: Promise<void> | undefined;
