@@ -222,10 +222,12 @@ export function createAuditService<Facts = undefined>(deps: {
     const now = clock.now();
     const drafts = (Array.isArray(events) ? events : [events]).map((e: AuditEvent) => draft(e, now));
     if (drafts.length === 0) return;
-    // Outside the lock: what the alert rules look up does not depend on the chain's order.
-    const facts: (Facts | undefined)[] = [];
-    for (const d of drafts) facts.push(await deps.beforeAppend?.(tx, d));
-    const [head] = await tx.select({ seq: sql<number>`seq`.mapWith(Number), hash: sql<string>`hash` }).from(sql`audit_append_head(${AUDIT_LOCK_ID})`);
+    // Sent together, run in this order: the alert rules' lookups (which do not depend on the
+    // chain's order) before the lock is taken, then the lock and the chain's head.
+    const [facts, [head]] = await Promise.all([
+      Promise.all(drafts.map((d) => deps.beforeAppend?.(tx, d))),
+      tx.select({ seq: sql<number>`seq`.mapWith(Number), hash: sql<string>`hash` }).from(sql`audit_append_head(${AUDIT_LOCK_ID})`),
+    ]);
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS;
     const rows = drafts.map((d) => {
