@@ -7,7 +7,9 @@
  *   drizzle/0014), writes the next `seq`, and holds the lock until its transaction ends. That
  *   lock is the one serial point of every audited change, so it is held as briefly as possible:
  *   a transaction appends last, just before COMMIT; all of its entries go in one call (one lock,
- *   one INSERT); and the lookups of the alert rules (`beforeAppend`) run before the lock is taken.
+ *   one INSERT); and the lookups of the alert rules (`beforeAppend`) run before the lock is taken
+ *   (sent in the same round trip as the lock, executed ahead of it). Logins on every instance
+ *   thus wait for each other only from the head's read to COMMIT, not for their whole transaction.
  *   Chosen over per-instance sequences merged later, or a seq from a SEQUENCE with the hash
  *   filled in afterwards: those leave gaps on rollback or a window in which an entry has no hash.
  * - Tamper evidence: hash = SHA-256 over the entry's canonical content and the previous hash.
