@@ -56,7 +56,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     settings: { allowPrivate: config.webhookAllowPrivate, maxAttempts: 8, timeoutMs: 10_000 },
   });
   const alerts = createAlertService({ db, clock, pubsub: deps.pubsub, settings: config.alerts, afterStore: webhooks.enqueue });
-  const recorded = createAuditService({ db, clock, retentionDays: config.auditRetentionDays, afterAppend: alerts.evaluate });
+  const recorded = createAuditService({ db, clock, retentionDays: config.auditRetentionDays, beforeAppend: alerts.prepare, afterAppend: alerts.evaluate });
   const audit = hooks.withoutAuditWrites ? { ...recorded, record: async () => {}, log: async () => {} } : recorded;
   const keys = createKeyService({ db, sealer, clock, audit, accessTokenTtl: config.accessTokenTtl });
   const accessTokens = createAccessTokenService({ keys, clock, issuer: config.publicUrl, audience: config.tokenAudience, ttl: config.accessTokenTtl });

@@ -6,13 +6,14 @@
  * which pass an allow-list).
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { afterCommit } from '../../db/after-commit';
 import type { Clock } from '../../lib/clock';
 import { addSeconds } from '../../lib/clock';
 import type { Pubsub } from '../../pubsub';
 import type { AuditLogRow } from '../audit/audit.table';
+import type { AuditDraft } from '../audit/audit.service';
 import { auditLogs } from '../audit/audit.table';
 import { securityAlerts } from './alerts.table';
 import { ADMIN_ONLY_SCOPES } from '../authz/scopes';
@@ -56,9 +57,20 @@ export interface AlertSettings {
   window: number;
 }
 
+/** What a rule looked up before the audit chain's lock was taken (see `prepare`). */
+export interface AlertFacts {
+  /** LOGIN_SUCCEEDED: the user signed in before, but never with this user agent. */
+  newDevice?: boolean;
+}
+
 export interface AlertService {
-  /** Runs the rules for an audit entry inside its transaction. */
-  evaluate(tx: Tx, entry: AuditLogRow): Promise<void>;
+  /**
+   * The rules' lookups that do not depend on the chain's order, run before its lock is taken
+   * so that they do not lengthen the one serial section of every audited change.
+   */
+  prepare(tx: Tx, entry: AuditDraft): Promise<AlertFacts | undefined>;
+  /** Runs the rules for an audit entry inside its transaction, under the chain's lock. */
+  evaluate(tx: Tx, entry: AuditLogRow, facts?: AlertFacts): Promise<void>;
   /** Raises an alert outside any other change (e.g. a broken audit chain). */
   raise(alert: Omit<AlertPayload, 'id' | 'occurredAt'>): Promise<void>;
   countBySeverity(since: Date): Promise<Record<Severity, number>>;
@@ -104,7 +116,19 @@ export function createAlertService(deps: {
   }
 
   return {
-    async evaluate(tx, e) {
+    async prepare(tx, e) {
+      if (e.action !== 'LOGIN_SUCCEEDED' || !e.userId) return undefined;
+      // New for this user: an earlier successful login exists, but none from this user agent.
+      // One statement, two LIMIT 1 probes on (user_id, action, user_agent): constant cost however
+      // long the history. Two first logins from one new agent racing may both raise it (LOW).
+      const earlier = and(eq(auditLogs.userId, e.userId), eq(auditLogs.action, 'LOGIN_SUCCEEDED'));
+      const sameAgent = e.userAgent === null ? isNull(auditLogs.userAgent) : eq(auditLogs.userAgent, e.userAgent);
+      const probe = (where: SQL | undefined) => sql`exists (${tx.select({ one: sql`1` }).from(auditLogs).where(where).limit(1)})`;
+      const [row] = await tx.select({ any: sql<boolean>`${probe(earlier)}`, same: sql<boolean>`${probe(and(earlier, sameAgent))}` }).from(sql`(select 1) as one`);
+      return { newDevice: Boolean(row?.any) && !row?.same };
+    },
+
+    async evaluate(tx, e, facts) {
       const base = { userId: e.userId, ipAddress: e.ipAddress };
       const at = e.occurredAt;
       switch (e.action) {
@@ -145,19 +169,9 @@ export function createAlertService(deps: {
           return store(tx, { ...base, type: 'API_KEY_IP_DENIED', severity: 'MEDIUM', message: 'An API key was used from an address outside its allowlist.', details: { apiKeyId: e.apiKeyId } }, at);
         case 'BACKUP_CODE_USED':
           return store(tx, { ...base, type: 'BACKUP_CODE_USED', severity: 'MEDIUM', message: 'A backup code was used to sign in.', details: { ...e.details } }, at);
-        case 'LOGIN_SUCCEEDED': {
-          if (!e.userId) return;
-          // New for this user: an earlier successful login exists, but none from this user agent.
-          // Two LIMIT 1 probes on (user_id, action, user_agent): constant cost however long the history.
-          const earlier = and(eq(auditLogs.userId, e.userId), eq(auditLogs.action, 'LOGIN_SUCCEEDED'), ne(auditLogs.seq, e.seq));
-          const sameAgent = e.userAgent === null ? isNull(auditLogs.userAgent) : eq(auditLogs.userAgent, e.userAgent);
-          const [any] = await tx.select({ seq: auditLogs.seq }).from(auditLogs).where(earlier).limit(1);
-          const [same] = any ? await tx.select({ seq: auditLogs.seq }).from(auditLogs).where(and(earlier, sameAgent)).limit(1) : [];
-          if (any && !same) {
-            await store(tx, { ...base, type: 'NEW_DEVICE_LOGIN', severity: 'LOW', message: 'A sign-in from a device not seen before for this account.', details: { sessionId: e.sessionId, userAgent: e.userAgent } }, at);
-          }
-          return;
-        }
+        case 'LOGIN_SUCCEEDED':
+          if (!facts?.newDevice) return;
+          return store(tx, { ...base, type: 'NEW_DEVICE_LOGIN', severity: 'LOW', message: 'A sign-in from a device not seen before for this account.', details: { sessionId: e.sessionId, userAgent: e.userAgent } }, at);
       }
     },
 

@@ -2,8 +2,16 @@
  * The tamper-evident audit log.
  *
  * - Every entry is written in the transaction of the change it describes (`record(tx, …)`).
- * - Order: appends take a transaction-scoped advisory lock, read the last entry and write the
- *   next `seq`, so concurrent writers form one chain in commit order, on every instance.
+ * - Order: one gapless chain in commit order, on every instance. An append takes a
+ *   transaction-scoped advisory lock and reads the last entry (one call: audit_append_head,
+ *   drizzle/0013), writes the next `seq`, and holds the lock until its transaction ends. That
+ *   lock is the one serial point of every audited change, so it is held as briefly as possible:
+ *   a transaction appends last, just before COMMIT; all of its entries go in one call (one lock,
+ *   one INSERT); and the lookups of the alert rules (`beforeAppend`) run before the lock is taken
+ *   (sent in the same round trip as the lock, executed ahead of it). Logins on every instance
+ *   thus wait for each other only from the head's read to COMMIT, not for their whole transaction.
+ *   Chosen over per-instance sequences merged later, or a seq from a SEQUENCE with the hash
+ *   filled in afterwards: those leave gaps on rollback or a window in which an entry has no hash.
  * - Tamper evidence: hash = SHA-256 over the entry's canonical content and the previous hash.
  *   Altering, removing or reordering entries breaks the recomputation at the first affected seq.
  * - Secrets never enter: details pass a per-action allow-list; anything else is dropped.
@@ -20,6 +28,9 @@ import { addSeconds } from '../../lib/clock';
 import { auditAnchors, auditLogs, type AuditLogRow } from './audit.table';
 
 export type { AuditLogRow };
+
+/** An entry before it has its place in the chain. */
+export type AuditDraft = Omit<AuditLogRow, 'seq' | 'prevHash' | 'hash'>;
 
 /** What each action may carry in `details`. Nothing outside this list is stored. */
 const DETAIL_KEYS = {
@@ -109,8 +120,12 @@ export interface ChainReport {
 }
 
 export interface AuditService {
-  /** Inside the caller's transaction: the entry commits or rolls back with the change. */
-  record(tx: Tx, event: AuditEvent): Promise<void>;
+  /**
+   * Inside the caller's transaction: the entries commit or roll back with the change. Call it
+   * last, just before COMMIT, and once (with every entry, in order): it holds the chain's lock
+   * until the transaction ends.
+   */
+  record(tx: Tx, event: AuditEvent | readonly AuditEvent[]): Promise<void>;
   /** An event that changes nothing else (a failed login): a transaction of its own. */
   log(event: AuditEvent): Promise<void>;
   list(filter: AuditFilter, page: { first: number; afterSeq: number | null }): Promise<{ rows: AuditLogRow[]; hasNextPage: boolean }>;
@@ -168,12 +183,14 @@ function allowedDetails(action: AuditAction, details: Record<string, unknown> = 
   return out;
 }
 
-export function createAuditService(deps: {
+export function createAuditService<Facts = undefined>(deps: {
   db: Db;
   clock: Clock;
   retentionDays: number;
-  /** Runs inside the append's transaction, e.g. the alert rules. */
-  afterAppend?: (tx: Tx, entry: AuditLogRow) => Promise<void>;
+  /** Runs before the chain's lock is taken: lookups whose result `afterAppend` gets (the alert rules). */
+  beforeAppend?: (tx: Tx, entry: AuditDraft) => Promise<Facts | undefined>;
+  /** Runs inside the append's transaction, under the chain's lock, e.g. storing the alerts raised. */
+  afterAppend?: (tx: Tx, entry: AuditLogRow, facts: Facts | undefined) => Promise<void>;
 }): AuditService {
   const { db, clock } = deps;
 
@@ -187,14 +204,10 @@ export function createAuditService(deps: {
       f.ipAddress ? eq(auditLogs.ipAddress, f.ipAddress) : undefined,
     );
 
-  async function append(tx: Tx, event: AuditEvent) {
-    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_ID})`);
-    const [last] = await tx.select({ seq: auditLogs.seq, hash: auditLogs.hash }).from(auditLogs).orderBy(desc(auditLogs.seq)).limit(1);
-    const [anchor] = last ? [] : await tx.select().from(auditAnchors).orderBy(desc(auditAnchors.seq)).limit(1);
-    const entry = {
-      seq: (last?.seq ?? anchor?.seq ?? 0) + 1,
+  function draft(event: AuditEvent, now: Date): AuditDraft {
+    return {
       id: randomUUID(),
-      occurredAt: clock.now(),
+      occurredAt: now,
       action: event.action,
       success: event.success ?? true,
       actorUserId: event.actorUserId ?? null,
@@ -204,11 +217,28 @@ export function createAuditService(deps: {
       sessionId: event.sessionId ?? null,
       apiKeyId: event.apiKeyId ?? null,
       details: allowedDetails(event.action, event.details),
-      prevHash: last?.hash ?? anchor?.hash ?? GENESIS,
     };
-    const row = { ...entry, hash: entryHash(entry) };
-    await tx.insert(auditLogs).values(row);
-    await deps.afterAppend?.(tx, row);
+  }
+
+  async function append(tx: Tx, events: AuditEvent | readonly AuditEvent[]) {
+    const now = clock.now();
+    const drafts = (Array.isArray(events) ? events : [events]).map((e: AuditEvent) => draft(e, now));
+    if (drafts.length === 0) return;
+    // Sent together, run in this order: the alert rules' lookups (which do not depend on the
+    // chain's order) before the lock is taken, then the lock and the chain's head.
+    const [facts, [head]] = await Promise.all([
+      Promise.all(drafts.map((d) => deps.beforeAppend?.(tx, d))),
+      tx.select({ seq: sql<number>`seq`.mapWith(Number), hash: sql<string>`hash` }).from(sql`audit_append_head(${AUDIT_LOCK_ID})`),
+    ]);
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? GENESIS;
+    const rows = drafts.map((d) => {
+      const entry = { ...d, seq: ++seq, prevHash };
+      prevHash = entryHash(entry);
+      return { ...entry, hash: prevHash };
+    });
+    await tx.insert(auditLogs).values(rows);
+    for (const [i, row] of rows.entries()) await deps.afterAppend?.(tx, row, facts[i]);
   }
 
   return {

@@ -125,6 +125,7 @@ export function createAuthService(deps: {
       const email = normalizeEmail(input.email);
       const malformed = emailProblem(email) !== undefined;
       let found: UserRow | undefined;
+      let mfaOn = false;
       let user: UserRow;
       let attempt: Reservation | undefined;
       let bypassed = false;
@@ -133,7 +134,10 @@ export function createAuthService(deps: {
       const trusted = (u: UserRow) => (trustedCheck ??= input.trustedDeviceToken ? trustedDevices.check(u.id, input.trustedDeviceToken) : Promise.resolve(false));
       try {
         if (malformed) throw new InvalidCredentialsError();
-        found = await users.findByEmail(email);
+        // Whether MFA is on comes with the account (one statement) and is used only below, once the password is proven.
+        const account = await users.findForLogin(email);
+        found = account?.user;
+        mfaOn = account?.mfaEnabled ?? false;
         // The owner's trusted device passes the failure locks (and the per-account rate limit)
         // that a stranger's failures set, but has a lock of its own; a disabled account still fails below.
         bypassed = Boolean(found && input.trustedDeviceToken && (await trusted(found)));
@@ -169,7 +173,6 @@ export function createAuthService(deps: {
         if (started) throw new AccountLockedError(started.until);
         throw error;
       }
-      const mfaOn = await mfa.isEnabled(user.id);
       // A device that passed MFA before and was trusted then: the password is enough.
       const trustedDevice = mfaOn && (await trusted(user));
       if (mfaOn && !trustedDevice) {

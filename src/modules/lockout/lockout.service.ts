@@ -247,7 +247,6 @@ export function createLockoutService(deps: {
       const started = after.account ?? after.ip;
       const at = new Date(now);
       await db.transaction(async (tx) => {
-        if (event) await audit.record(tx, event);
         // Unknown e-mails live in Redis only (see the header): the same writes, to fixed rows.
         const known = meta.userId !== null;
         const subject = known ? slot.subject : UNKNOWN_SUBJECT;
@@ -256,23 +255,21 @@ export function createLockoutService(deps: {
           [known ? slot.group : 'group', counts.ip.failures],
           [NET_ROW_PREFIX + (known ? slot.net : 'network'), 1],
         ];
-        for (const [group, failures] of durable) {
-          await tx
-            .insert(loginFailures)
-            .values({ subject, ipGroup: group, failures, lastFailedAt: at })
-            .onConflictDoUpdate({
-              target: [loginFailures.subject, loginFailures.ipGroup],
-              set: { failures: sql`greatest(${loginFailures.failures}, excluded.failures)`, lastFailedAt: at },
-            });
-        }
-        if (started) {
-          await audit.record(tx, {
-            ...meta,
-            action: 'ACCOUNT_LOCKED',
-            success: false,
-            details: { scope: started.scope, lockedUntil: started.until?.toISOString() ?? null, failures: started.failures },
+        await tx
+          .insert(loginFailures)
+          .values(durable.map(([group, failures]) => ({ subject, ipGroup: group, failures, lastFailedAt: at })))
+          .onConflictDoUpdate({
+            target: [loginFailures.subject, loginFailures.ipGroup],
+            set: { failures: sql`greatest(${loginFailures.failures}, excluded.failures)`, lastFailedAt: at },
           });
-        }
+        // Last, in one call: the audit chain's lock is held from here to COMMIT only.
+        const locked: AuditEvent | undefined = started && {
+          ...meta,
+          action: 'ACCOUNT_LOCKED',
+          success: false,
+          details: { scope: started.scope, lockedUntil: started.until?.toISOString() ?? null, failures: started.failures },
+        };
+        await audit.record(tx, [event, locked].filter((e): e is AuditEvent => e !== undefined));
       });
       return started;
     },

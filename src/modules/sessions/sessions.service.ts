@@ -145,8 +145,10 @@ export function createSessionService(deps: {
     return rows.map((r) => r.id);
   }
 
+  const refreshExpiry = (now: Date, session: { expiresAt: Date }) => new Date(Math.min(addSeconds(now, settings.refreshTokenTtl).getTime(), session.expiresAt.getTime()));
+
   async function insertRefresh(tx: Tx, sessionId: string, token: string, now: Date, session: { expiresAt: Date }) {
-    const expiresAt = new Date(Math.min(addSeconds(now, settings.refreshTokenTtl).getTime(), session.expiresAt.getTime()));
+    const expiresAt = refreshExpiry(now, session);
     const id = randomUUID();
     await tx.insert(refreshTokens).values({ id, sessionId, tokenHash: sha256(token), createdAt: now, expiresAt });
     return { id, expiresAt };
@@ -155,35 +157,55 @@ export function createSessionService(deps: {
   return {
     async create({ userId, amr, mfaVerified, ip, userAgent, now, event }) {
       const refreshToken = REFRESH_PREFIX + randomToken(32);
-      const { session, expiresAt, evicted } = await db.transaction(async (tx) => {
-        // One login at a time per user, so the session limit holds under concurrent logins.
-        await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
-        const active = await tx
-          .select({ id: sessions.id })
-          .from(sessions)
-          .where(and(eq(sessions.userId, userId), liveSession(now)))
-          .orderBy(desc(sessions.lastActiveAt), desc(sessions.createdAt));
-        const overflow = active.slice(settings.maxSessionsPerUser - 1).map((s) => s.id);
-        const evicted = overflow.length > 0 ? await revokeWhere(tx, inArray(sessions.id, overflow), now, 'session_limit', { ip, userAgent }) : [];
-        const [session] = await tx
-          .insert(sessions)
-          .values({
-            id: randomUUID(),
-            userId,
-            createdAt: now,
-            lastActiveAt: now,
-            idleExpiresAt: addSeconds(now, settings.refreshTokenTtl),
-            expiresAt: addSeconds(now, settings.sessionMaxAge),
-            authenticatedAt: now,
-            amr,
-            mfaVerified,
-            ipAddress: ip,
-            userAgent: userAgent?.slice(0, 512) ?? null,
-          })
-          .returning();
-        const { expiresAt } = await insertRefresh(tx, session!.id, refreshToken, now, session!);
-        await audit.record(tx, { action: event.action, userId, actorUserId: userId, sessionId: session!.id, ip, userAgent, details: event.details });
-        return { session: session!, expiresAt, evicted };
+      const session: SessionRow = {
+        id: randomUUID(),
+        userId,
+        createdAt: now,
+        lastActiveAt: now,
+        idleExpiresAt: addSeconds(now, settings.refreshTokenTtl),
+        expiresAt: addSeconds(now, settings.sessionMaxAge),
+        authenticatedAt: now,
+        amr,
+        mfaVerified,
+        ipAddress: ip,
+        userAgent: userAgent?.slice(0, 512) ?? null,
+        revokedAt: null,
+        revokedReason: null,
+      };
+      const expiresAt = refreshExpiry(now, session);
+      const evicted = await db.transaction(async (tx) => {
+        // Sent together (one round trip), run in this order. The user's row lock makes logins
+        // of one user take turns, so the session limit holds under concurrent logins; the
+        // eviction is a statement of its own, so its snapshot (taken once the lock is held)
+        // sees every session committed before. It keeps the newest `max - 1`, making room.
+        const live = and(eq(sessions.userId, userId), liveSession(now));
+        const [, revoked] = await Promise.all([
+          tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update'),
+          tx
+            .update(sessions)
+            .set({ revokedAt: now, revokedReason: 'session_limit' })
+            .where(
+              inArray(
+                sessions.id,
+                tx
+                  .select({ id: sessions.id })
+                  .from(sessions)
+                  .where(live)
+                  .orderBy(desc(sessions.lastActiveAt), desc(sessions.createdAt))
+                  .offset(Math.max(0, settings.maxSessionsPerUser - 1)),
+              ),
+            )
+            .returning({ id: sessions.id }),
+          tx.insert(sessions).values(session),
+          tx.insert(refreshTokens).values({ id: randomUUID(), sessionId: session.id, tokenHash: sha256(refreshToken), createdAt: now, expiresAt }),
+        ]);
+        const ids = revoked.map((r) => r.id);
+        // Last, in one call: the audit chain's lock is held from here to COMMIT only.
+        await audit.record(tx, [
+          ...ids.map((id) => ({ action: 'SESSION_REVOKED' as const, userId, sessionId: id, ip, userAgent, details: { reason: 'session_limit' } })),
+          { action: event.action, userId, actorUserId: userId, sessionId: session.id, ip, userAgent, details: event.details },
+        ]);
+        return ids;
       });
       await publishRevocations(evicted);
       return { session, refreshToken, refreshTokenExpiresAt: expiresAt };

@@ -15,6 +15,7 @@ import type { PasswordHasher } from '../auth/password';
 import { emailProblem, normalizeEmail } from './email';
 import { EmailTakenError } from './users.errors';
 import { users, type UserRow } from './users.table';
+import { mfaTotp } from '../mfa/mfa.table';
 
 export type { UserRow };
 
@@ -39,6 +40,11 @@ export interface UserService {
   create(input: { email: string; password: string; displayName?: string | null; roles?: string[]; via?: 'register' | 'bootstrap' | 'cli' }, meta?: AuditMeta): Promise<UserRow>;
   findById(id: string): Promise<UserRow | undefined>;
   findByEmail(email: string): Promise<UserRow | undefined>;
+  /**
+   * For sign-in: the user and whether TOTP MFA is on, in one prepared statement (the answer is
+   * used only once the password is proven, see auth.service).
+   */
+  findForLogin(email: string): Promise<{ user: UserRow; mfaEnabled: boolean } | undefined>;
   /** The user's own profile fields (today the display name: trimmed, blank clears it), audited as PROFILE_UPDATED. */
   updateProfile(id: string, input: { displayName?: string | null }, meta: AuditMeta): Promise<UserRow>;
   /** The same password re-hashed (new argon2 parameters). With `event`, audited in the same transaction. */
@@ -87,8 +93,12 @@ export function createUserService(deps: {
   onRolesChanged?: (userId: string) => void;
 }): UserService {
   const { db, clock, kv, audit, hasher } = deps;
-  // Built once and prepared on each connection: `me` and every refresh read a user by id.
+  // Built once and prepared on each connection: `me` reads a user by id, sign-in by e-mail.
   const userById = db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare('user_by_id');
+  const byEmail = db.select().from(users).where(eq(users.email, sql.placeholder('email'))).prepare('users_by_email');
+  // The MFA module's table, read here so that sign-in needs one statement for both.
+  const mfaOn = sql<boolean>`exists (select 1 from ${mfaTotp} where ${mfaTotp.userId} = ${users.id} and ${mfaTotp.enabledAt} is not null)`;
+  const forLogin = db.select({ user: users, mfaEnabled: mfaOn }).from(users).where(eq(users.email, sql.placeholder('email'))).prepare('users_for_login');
 
   const service: UserService = {
     async create(input, meta = {}) {
@@ -122,7 +132,13 @@ export function createUserService(deps: {
       const normalized = normalizeEmail(email);
       // No account can have a malformed address; do not send one (e.g. with NUL) to the database.
       if (emailProblem(normalized)) return undefined;
-      const [row] = await db.select().from(users).where(eq(users.email, normalized));
+      const [row] = await byEmail.execute({ email: normalized });
+      return row;
+    },
+    async findForLogin(email) {
+      const normalized = normalizeEmail(email);
+      if (emailProblem(normalized)) return undefined;
+      const [row] = await forLogin.execute({ email: normalized });
       return row;
     },
     async updateProfile(id, input, meta) {
