@@ -23,10 +23,10 @@ export interface Composed {
 
 const DAY_MS = 86_400_000;
 
-export async function compose(config: Config, overrides: DepsOptions & { withoutAuditWrites?: boolean } = {}): Promise<Composed> {
+export async function compose(config: Config, overrides: DepsOptions = {}): Promise<Composed> {
   const metrics = createMetrics();
   const deps = await createDeps(config, overrides);
-  const services = createServices(deps, { onLogin: (outcome) => metrics.loginOutcomes.inc({ outcome }), withoutAuditWrites: overrides.withoutAuditWrites });
+  const services = createServices(deps, { onLogin: (outcome) => metrics.loginOutcomes.inc({ outcome }) });
   try {
     await startUp(deps, services);
   } catch (error) {

@@ -11,11 +11,15 @@ export type Logger = PinoLogger;
 const SECRET_KEYS = ['password', 'newPassword', 'currentPassword', 'refreshToken', 'token', 'accessToken', 'secret', 'code', 'authorization', 'cookie'];
 
 /**
- * `destination`: where lines go; tests pass a stream to read them. Without one, stdout through a
- * buffer written out every 4 KiB or 250 ms, and at exit (a crash included): a line per request
- * must not cost a write system call on that request's path.
+ * `destination`: where lines go; tests pass a stream to read them. Without one, stdout, buffered:
+ * a line per request must not cost a write system call on that request's path. The buffer is
+ * written out (synchronously, on the event loop: no line is ever split or reordered) every 4 KiB,
+ * every 250 ms, at once for a warning or worse, on `logger.flush()`, and at exit, a crash
+ * included. Only a SIGKILL can lose the last 250 ms of info lines.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const out = destination ?? bufferedStdout();
+  const flushes = !destination;
   return pino(
     {
       level,
@@ -26,9 +30,23 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         paths: [...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`), 'req.headers.cookie', 'req.headers.authorization', 'headers.cookie', 'headers.authorization'],
         censor: '[redacted]',
       },
+      hooks: {
+        logMethod(args, method, lineLevel) {
+          method.apply(this, args);
+          if (flushes && lineLevel >= WARN) this.flush();
+        },
+      },
     },
-    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 }),
+    out,
   );
+}
+
+const WARN = 40;
+
+function bufferedStdout() {
+  const out = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 250 });
+  process.once('exit', () => out.flushSync());
+  return out;
 }
 
 /**

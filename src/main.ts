@@ -41,6 +41,8 @@ logger.info(
   { url: server.url, pid: process.pid, database: service.deps.database.kind, kv: service.deps.kv.kind, publicUrl: config.publicUrl },
   `identity API listening on ${server.url}/graphql`,
 );
+// Log lines are buffered: this one is what supervisors and operators wait for.
+logger.flush();
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -33,11 +33,6 @@ export type Services = ReturnType<typeof createServices>;
 
 export interface ServiceOptions {
   onLogin?: (outcome: LoginOutcome) => void;
-  /**
-   * Benchmarks only: skip audit writes, to measure what they cost. Alert rules and webhook
-   * deliveries hang off audit writes, so they stop too. Never set in a deployment.
-   */
-  withoutAuditWrites?: boolean;
 }
 
 export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
@@ -56,8 +51,7 @@ export function createServices(deps: Deps, hooks: ServiceOptions = {}) {
     settings: { allowPrivate: config.webhookAllowPrivate, maxAttempts: 8, timeoutMs: 10_000 },
   });
   const alerts = createAlertService({ db, clock, pubsub: deps.pubsub, settings: config.alerts, afterStore: webhooks.enqueue });
-  const recorded = createAuditService({ db, clock, retentionDays: config.auditRetentionDays, beforeAppend: alerts.prepare, afterAppend: alerts.evaluate });
-  const audit = hooks.withoutAuditWrites ? { ...recorded, record: async () => {}, log: async () => {} } : recorded;
+  const audit = createAuditService({ db, clock, retentionDays: config.auditRetentionDays, beforeAppend: alerts.prepare, afterAppend: alerts.evaluate });
   const keys = createKeyService({ db, sealer, clock, audit, accessTokenTtl: config.accessTokenTtl });
   const accessTokens = createAccessTokenService({ keys, clock, issuer: config.publicUrl, audience: config.tokenAudience, ttl: config.accessTokenTtl });
   const passwordHistory = createPasswordHistory({ db, hasher, size: config.passwordHistory });
