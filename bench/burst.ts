@@ -12,10 +12,12 @@ import type { LoadProcess } from './load-process';
 import { ours as requests } from './client';
 import type { Ours } from './ours';
 import { measureRawHash } from './peer/raw-hash';
-import { ARGON2, BURST_CONCURRENCIES, TOKEN_CHECK, log, median, round, settings, sleep } from './settings';
+import { ARGON2, BURST_SETTINGS, TOKEN_CHECK, log, median, round, settings, sleep } from './settings';
 
 export interface BurstRow {
   argon2Concurrency: number;
+  /** THREAD_POOL_NICE of the server (0: the pool threads at the event loop's priority) */
+  threadPoolNice: number;
   loginPerSec: number;
   rawVerifyPerSec: number;
   loginPerRaw: number;
@@ -31,8 +33,8 @@ export interface BurstRow {
 
 export async function tokenCheckDuringLogins(ours: Ours, checker: LoadProcess, burster: LoadProcess): Promise<BurstRow[]> {
   const rows: BurstRow[] = [];
-  for (const concurrency of BURST_CONCURRENCIES) {
-    await ours.restart({ ARGON2_CONCURRENCY: String(concurrency) });
+  for (const { concurrency, nice } of BURST_SETTINGS) {
+    await ours.restart({ ARGON2_CONCURRENCY: String(concurrency), THREAD_POOL_NICE: String(nice) });
     const token = await ours.meToken();
     const login = ours.variants(burster).login;
     const check = () =>
@@ -51,7 +53,7 @@ export async function tokenCheckDuringLogins(ours: Ours, checker: LoadProcess, b
       idle.push(quiet.latencyMs);
       burst.push(loud.latencyMs);
       rounds.push({ idleP99Ms: quiet.latencyMs.p99, burstP99Ms: loud.latencyMs.p99, loginPerSec: logins.rate, rawVerifyPerSec: raw.perSecond });
-      log(`token check, ARGON2_CONCURRENCY=${concurrency}, round ${r + 1}: idle p99 ${quiet.latencyMs.p99} ms, during logins p99 ${loud.latencyMs.p99} ms, login ${round(logins.rate)}/s, raw argon2 ${round(raw.perSecond)}/s`);
+      log(`token check, ARGON2_CONCURRENCY=${concurrency} THREAD_POOL_NICE=${nice}, round ${r + 1}: idle p99 ${quiet.latencyMs.p99} ms, during logins p99 ${loud.latencyMs.p99} ms, login ${round(logins.rate)}/s, raw argon2 ${round(raw.perSecond)}/s`);
       await sleep(250);
     }
     const loginPerSec = median(rounds.map((x) => x.loginPerSec));
@@ -60,6 +62,7 @@ export async function tokenCheckDuringLogins(ours: Ours, checker: LoadProcess, b
     const burstP99Ms = median(burst.map((x) => x.p99));
     rows.push({
       argon2Concurrency: concurrency,
+      threadPoolNice: nice,
       loginPerSec,
       rawVerifyPerSec,
       loginPerRaw: loginPerSec / rawVerifyPerSec,

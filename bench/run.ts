@@ -15,7 +15,7 @@
  *        sessions: ours, better-auth list-sessions
  *      (with BENCH_BASELINE_REF, that commit's server joins the groups of our rows)
  *   2. peak RSS of every server, after its rows
- *   3. token check idle and during a login burst at ARGON2_CONCURRENCY 1, 2, 4 (burst.ts)
+ *   3. token check idle and during a login burst at ARGON2_CONCURRENCY 1, 2, 4, and 2 without the pool's lower priority (burst.ts)
  *   4. alert latency across two instances (alert.ts)
  *
  * Knobs: see settings.ts.

@@ -42,7 +42,13 @@ export const settings = {
 
 export const CONNECTIONS = { me: 16, rotateRefresh: 16, login: 8, sessions: 16 } as const;
 /** argon2 concurrencies of the token-check-during-logins table (the server is restarted for each). */
-export const BURST_CONCURRENCIES = [1, 2, 4] as const;
+/** Server settings the token check is measured under: argon2 concurrency, and the pool's nice value (0: off). */
+export const BURST_SETTINGS = [
+  { concurrency: 1, nice: 10 },
+  { concurrency: 2, nice: 10 },
+  { concurrency: 4, nice: 10 },
+  { concurrency: 2, nice: 0 },
+] as const;
 /**
  * The token check under a login burst: `me` at a fixed, moderate rate (BENCH_TOKEN_CHECK_RATE,
  * req/s; well under what the server answers at full load) over a few connections.

@@ -60,6 +60,8 @@ export interface Config {
   argon2: Argon2Params;
   /** How many argon2 computations may run at once (each holds one libuv pool thread). */
   argon2Concurrency: number;
+  /** The nice value of libuv's pool threads (argon2 runs there); 0 leaves them at the event loop's priority. */
+  threadPoolNice: number;
   /** NIST SP 800-63B: the minimum for accounts without MFA. */
   passwordMinLength: number;
   /** The minimum once MFA is on (the password is then not the only factor). */
@@ -375,6 +377,7 @@ export function parseConfig(env: Env): Config {
       parallelism: int('ARGON2_PARALLELISM', 1, 1, 16),
     },
     argon2Concurrency: int('ARGON2_CONCURRENCY', 2, 1, 64),
+    threadPoolNice: int('THREAD_POOL_NICE', 10, 0, 19),
     passwordMinLength: int('PASSWORD_MIN_LENGTH', 15, 8, 1024),
     passwordMinLengthWithMfa: int('PASSWORD_MIN_LENGTH_WITH_MFA', 8, 8, 1024),
     passwordHistory: int('PASSWORD_HISTORY', 12, 0, 100),

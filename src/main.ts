@@ -27,8 +27,10 @@ const { logger } = service.deps;
 service.startJobs();
 warmPasswordScoring();
 // Hashes (libuv's pool) yield the CPU to the event loop: a burst of logins must not slow token checks.
-const lowered = await lowerPoolPriority();
-logger.debug({ threads: lowered.length }, 'thread pool priority lowered');
+if (config.threadPoolNice > 0) {
+  const lowered = await lowerPoolPriority({ nice: config.threadPoolNice });
+  logger.debug({ threads: lowered.length, nice: config.threadPoolNice }, 'thread pool priority lowered');
+}
 const server = await startServer(service.app, {
   host: config.host,
   port: config.port,

@@ -15,10 +15,8 @@
 import { readlink } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 
-/** How much less CPU priority pool threads get than the event loop (nice 0 → 10). */
-export const POOL_NICE = 10;
-
-export async function lowerPoolPriority(opts: { nice?: number; poolSize?: number } = {}): Promise<number[]> {
+/** `nice`: the pool threads' nice value (THREAD_POOL_NICE, default 10; the event loop stays at 0). */
+export async function lowerPoolPriority(opts: { nice: number; poolSize?: number }): Promise<number[]> {
   if (process.platform !== 'linux') return [];
   const poolSize = opts.poolSize ?? (Number(process.env.UV_THREADPOOL_SIZE) || 4);
   const seen = new Set<number>();
@@ -33,7 +31,7 @@ export async function lowerPoolPriority(opts: { nice?: number; poolSize?: number
   const lowered: number[] = [];
   for (const tid of seen) {
     try {
-      setPriority(tid, opts.nice ?? POOL_NICE);
+      setPriority(tid, opts.nice);
       lowered.push(tid);
     } catch {
       // Not permitted or gone: that thread keeps its priority.
