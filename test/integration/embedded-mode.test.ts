@@ -316,10 +316,11 @@ describe('npm start', () => {
     const port = await freePort();
     const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: await tempDir(), LOG_LEVEL: 'info', BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD };
     const child = await spawnServer(env, ['npm', 'start', '--silent']);
+    let serverPid: number | undefined;
     try {
       await waitUntilHealthy(child);
       const listening_ = logLines(child.output()).find((l) => /listening/.test(l.msg));
-      const serverPid = listening_?.pid as number;
+      serverPid = listening_?.pid as number;
       expect(serverPid).toBeGreaterThan(0);
       expect(alive(serverPid)).toBe(true);
 
@@ -343,6 +344,8 @@ describe('npm start', () => {
       expect(await listening(port)).toBe(false);
     } finally {
       if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
+      // Killing npm does not kill the server it started: a failed check must not leave it running.
+      if (serverPid && alive(serverPid)) process.kill(serverPid, 'SIGKILL');
     }
   }, 90_000);
 });
