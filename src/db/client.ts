@@ -65,7 +65,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
     const client = postgres(opts.databaseUrl, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10 });
-    const db = withAfterCommit(drizzle(client, { schema: tables }) as unknown as Db);
+    const db = withAfterCommit(drizzle(client, { schema: tables }) as unknown as Db, { pipelined: true });
     return {
       db,
       kind: 'postgres',
@@ -99,7 +99,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     await release();
     throw error;
   }
-  const db = withAfterCommit(drizzle(client, { schema: tables }) as unknown as Db);
+  const db = withAfterCommit(drizzle(client, { schema: tables }) as unknown as Db, { pipelined: false });
   return {
     db,
     kind: 'pglite',

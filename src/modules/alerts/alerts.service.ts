@@ -6,9 +6,10 @@
  * which pass an allow-list).
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { afterCommit } from '../../db/after-commit';
+import { runStatement } from '../../db/statements';
 import type { Clock } from '../../lib/clock';
 import { addSeconds } from '../../lib/clock';
 import type { Pubsub } from '../../pubsub';
@@ -56,6 +57,14 @@ export interface AlertSettings {
   /** seconds */
   window: number;
 }
+
+// The new-device rule's probes (a fixed statement, db/statements.ts; both use
+// audit_logs_user_action_agent_idx): an earlier sign-in at all, and one from this agent.
+const SEEN_BEFORE = `exists (select 1 from audit_logs where user_id = $1::uuid and action = 'LOGIN_SUCCEEDED' limit 1)`;
+const SEEN_AGENT = `select ${SEEN_BEFORE} as any,
+  exists (select 1 from audit_logs where user_id = $1::uuid and action = 'LOGIN_SUCCEEDED' and user_agent = $2::text limit 1) as same`;
+const SEEN_AGENT_NULL = `select ${SEEN_BEFORE} as any,
+  exists (select 1 from audit_logs where user_id = $1::uuid and action = 'LOGIN_SUCCEEDED' and user_agent is null limit 1) as same`;
 
 /** What a rule looked up before the audit chain's lock was taken (see `prepare`). */
 export interface AlertFacts {
@@ -121,10 +130,9 @@ export function createAlertService(deps: {
       // New for this user: an earlier successful login exists, but none from this user agent.
       // One statement, two LIMIT 1 probes on (user_id, action, user_agent): constant cost however
       // long the history. Two first logins from one new agent racing may both raise it (LOW).
-      const earlier = and(eq(auditLogs.userId, e.userId), eq(auditLogs.action, 'LOGIN_SUCCEEDED'));
-      const sameAgent = e.userAgent === null ? isNull(auditLogs.userAgent) : eq(auditLogs.userAgent, e.userAgent);
-      const probe = (where: SQL | undefined) => sql`exists (${tx.select({ one: sql`1` }).from(auditLogs).where(where).limit(1)})`;
-      const [row] = await tx.select({ any: sql<boolean>`${probe(earlier)}`, same: sql<boolean>`${probe(and(earlier, sameAgent))}` }).from(sql`(select 1) as one`);
+      const [row] = await (e.userAgent === null
+        ? runStatement<{ any: boolean; same: boolean }>(tx, SEEN_AGENT_NULL, [e.userId])
+        : runStatement<{ any: boolean; same: boolean }>(tx, SEEN_AGENT, [e.userId, e.userAgent]));
       return { newDevice: Boolean(row?.any) && !row?.same };
     },
 

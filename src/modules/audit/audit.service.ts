@@ -25,6 +25,8 @@ import { BadInputError } from '../../lib/bad-input';
 import type { Clock } from '../../lib/clock';
 import { isUuid } from '../../lib/ids';
 import { addSeconds } from '../../lib/clock';
+import { sendWithCommit } from '../../db/after-commit';
+import { runStatement } from '../../db/statements';
 import { auditAnchors, auditLogs, type AuditLogRow } from './audit.table';
 
 export type { AuditLogRow };
@@ -125,7 +127,13 @@ export interface AuditService {
    * last, just before COMMIT, and once (with every entry, in order): it holds the chain's lock
    * until the transaction ends.
    */
-  record(tx: Tx, event: AuditEvent | readonly AuditEvent[]): Promise<void>;
+  record(tx: Tx, event: AuditEvent | readonly AuditEvent[], opts?: {
+    /**
+     * Entries that go before `event` but are known only from statements sent in the same round
+     * trip as the chain's lock (the sessions a login evicts): the lock is taken without waiting for them.
+     */
+    before?: Promise<readonly AuditEvent[]>;
+  }): Promise<void>;
   /** An event that changes nothing else (a failed login): a transaction of its own. */
   log(event: AuditEvent): Promise<void>;
   list(filter: AuditFilter, page: { first: number; afterSeq: number | null }): Promise<{ rows: AuditLogRow[]; hasNextPage: boolean }>;
@@ -138,6 +146,36 @@ export interface AuditService {
 }
 
 const GENESIS = '0'.repeat(64);
+// The chain's lock and head (drizzle/0013), and every entry of one append in one INSERT whatever
+// their number (arrays unnested), as fixed statements (db/statements.ts).
+const APPEND_HEAD = 'select seq, hash from audit_append_head($1::bigint)';
+const INSERT_ENTRIES = `insert into audit_logs
+  (seq, id, occurred_at, action, success, actor_user_id, user_id, ip_address, user_agent, session_id, api_key_id, details, prev_hash, hash)
+  select seq::bigint, id::uuid, occurred_at::timestamptz, action, success::boolean, actor_user_id::uuid, user_id::uuid, ip_address,
+         user_agent, session_id::uuid, api_key_id::uuid, details::jsonb, prev_hash, hash
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+              $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+    as e(seq, id, occurred_at, action, success, actor_user_id, user_id, ip_address, user_agent, session_id, api_key_id, details, prev_hash, hash)`;
+
+function insertParams(rows: readonly AuditLogRow[]): string[][] {
+  const column = (f: (r: AuditLogRow) => string | null) => rows.map(f) as string[];
+  return [
+    column((r) => String(r.seq)),
+    column((r) => r.id),
+    column((r) => r.occurredAt.toISOString()),
+    column((r) => r.action),
+    column((r) => String(r.success)),
+    column((r) => r.actorUserId),
+    column((r) => r.userId),
+    column((r) => r.ipAddress),
+    column((r) => r.userAgent),
+    column((r) => r.sessionId),
+    column((r) => r.apiKeyId),
+    column((r) => JSON.stringify(r.details)),
+    column((r) => r.prevHash),
+    column((r) => r.hash),
+  ];
+}
 // Any constant: it only has to be the same for every instance.
 const AUDIT_LOCK_ID = 727_200;
 
@@ -220,25 +258,35 @@ export function createAuditService<Facts = undefined>(deps: {
     };
   }
 
-  async function append(tx: Tx, events: AuditEvent | readonly AuditEvent[]) {
+  async function append(tx: Tx, events: AuditEvent | readonly AuditEvent[], opts: { before?: Promise<readonly AuditEvent[]> } = {}) {
     const now = clock.now();
     const drafts = (Array.isArray(events) ? events : [events]).map((e: AuditEvent) => draft(e, now));
-    if (drafts.length === 0) return;
     // Sent together, run in this order: the alert rules' lookups (which do not depend on the
     // chain's order) before the lock is taken, then the lock and the chain's head.
-    const [facts, [head]] = await Promise.all([
+    const [facts, [head], before] = await Promise.all([
       Promise.all(drafts.map((d) => deps.beforeAppend?.(tx, d))),
-      tx.select({ seq: sql<number>`seq`.mapWith(Number), hash: sql<string>`hash` }).from(sql`audit_append_head(${AUDIT_LOCK_ID})`),
+      runStatement<{ seq: string; hash: string }>(tx, APPEND_HEAD, [AUDIT_LOCK_ID]),
+      opts.before ?? [],
     ]);
-    let seq = head?.seq ?? 0;
+    const earlier = before.map((e) => draft(e, now));
+    // Entries known only from statements sent with the lock (the sessions a login evicts):
+    // their lookups run under it, rare as they are.
+    const earlierFacts = await Promise.all(earlier.map((d) => deps.beforeAppend?.(tx, d)));
+    const all = [...earlier, ...drafts];
+    if (all.length === 0) return;
+    let seq = head ? Number(head.seq) : 0;
     let prevHash = head?.hash ?? GENESIS;
-    const rows = drafts.map((d) => {
+    const rows: AuditLogRow[] = all.map((d) => {
       const entry = { ...d, seq: ++seq, prevHash };
       prevHash = entryHash(entry);
       return { ...entry, hash: prevHash };
     });
-    await tx.insert(auditLogs).values(rows);
-    for (const [i, row] of rows.entries()) await deps.afterAppend?.(tx, row, facts[i]);
+    // Not waited for: on PostgreSQL it goes out with the COMMIT (one round trip), and a failure
+    // still fails the transaction (db/after-commit.ts). Statements the alert rules send queue behind it.
+    const inserted = runStatement(tx, INSERT_ENTRIES, insertParams(rows));
+    if (!sendWithCommit(tx, inserted)) await inserted;
+    const allFacts = [...earlierFacts, ...facts];
+    for (const [i, row] of rows.entries()) await deps.afterAppend?.(tx, row, allFacts[i]);
   }
 
   return {

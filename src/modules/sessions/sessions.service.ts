@@ -19,7 +19,7 @@
  *   and is rebuilt from `revoked_at` when Redis loses it (sessions.revocation.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import type { Clock } from '../../lib/clock';
 import { addSeconds } from '../../lib/clock';
@@ -33,6 +33,7 @@ import { InvalidRefreshTokenError, NotFoundError, RefreshTokenReusedError } from
 import type { Marker, RevocationService } from '../revocation/revocation.service';
 import { createSessionRevocation, type TokenState } from './sessions.revocation';
 import { prepareRotation } from './sessions.rotation';
+import { runStatement } from '../../db/statements';
 
 export type { SessionRow };
 
@@ -104,6 +105,21 @@ export interface SessionService {
   endsAt(session: SessionRow): Date;
 }
 
+// A login's statements (sessions.create), fixed and prepared once per connection (db/statements.ts).
+const LOCK_USER = 'select id from users where id = $1::uuid for update';
+const EVICT_OVER_LIMIT = `update sessions set revoked_at = $2::timestamptz, revoked_reason = 'session_limit'
+  where id in (
+    select id from sessions
+    where user_id = $1::uuid and revoked_at is null and idle_expires_at > $2::timestamptz and expires_at > $2::timestamptz
+    order by last_active_at desc, created_at desc offset $3::int)
+  returning id`;
+const INSERT_SESSION = `with s as (
+    insert into sessions (id, user_id, created_at, last_active_at, idle_expires_at, expires_at, authenticated_at, amr, mfa_verified, ip_address, user_agent)
+    values ($1::uuid, $2::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz, $5::timestamptz, $3::timestamptz, $6::text[], $7::boolean, $8::text, $9::text)
+    returning id)
+  insert into refresh_tokens (id, session_id, token_hash, created_at, expires_at)
+  select $10::uuid, s.id, $11::text, $3::timestamptz, $12::timestamptz from s`;
+
 export function createSessionService(deps: {
   db: Db;
   kv: Kv;
@@ -147,13 +163,6 @@ export function createSessionService(deps: {
 
   const refreshExpiry = (now: Date, session: { expiresAt: Date }) => new Date(Math.min(addSeconds(now, settings.refreshTokenTtl).getTime(), session.expiresAt.getTime()));
 
-  async function insertRefresh(tx: Tx, sessionId: string, token: string, now: Date, session: { expiresAt: Date }) {
-    const expiresAt = refreshExpiry(now, session);
-    const id = randomUUID();
-    await tx.insert(refreshTokens).values({ id, sessionId, tokenHash: sha256(token), createdAt: now, expiresAt });
-    return { id, expiresAt };
-  }
-
   return {
     async create({ userId, amr, mfaVerified, ip, userAgent, now, event }) {
       const refreshToken = REFRESH_PREFIX + randomToken(32);
@@ -174,37 +183,33 @@ export function createSessionService(deps: {
       };
       const expiresAt = refreshExpiry(now, session);
       const evicted = await db.transaction(async (tx) => {
-        // Sent together (one round trip), run in this order. The user's row lock makes logins
-        // of one user take turns, so the session limit holds under concurrent logins; the
-        // eviction is a statement of its own, so its snapshot (taken once the lock is held)
-        // sees every session committed before. It keeps the newest `max - 1`, making room.
-        const live = and(eq(sessions.userId, userId), liveSession(now));
-        const [, revoked] = await Promise.all([
-          tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update'),
-          tx
-            .update(sessions)
-            .set({ revokedAt: now, revokedReason: 'session_limit' })
-            .where(
-              inArray(
-                sessions.id,
-                tx
-                  .select({ id: sessions.id })
-                  .from(sessions)
-                  .where(live)
-                  .orderBy(desc(sessions.lastActiveAt), desc(sessions.createdAt))
-                  .offset(Math.max(0, settings.maxSessionsPerUser - 1)),
-              ),
-            )
-            .returning({ id: sessions.id }),
-          tx.insert(sessions).values(session),
-          tx.insert(refreshTokens).values({ id: randomUUID(), sessionId: session.id, tokenHash: sha256(refreshToken), createdAt: now, expiresAt }),
+        // One round trip, run in this order (fixed statements, db/statements.ts). The user's row
+        // lock makes logins of one user take turns, so the session limit holds under concurrent
+        // logins; the eviction is a statement of its own, so its snapshot (taken once the lock is
+        // held) sees every session committed before. It keeps the newest `max - 1`, making room.
+        // Then the audit chain's lock, last: it is held from there to COMMIT only, and the
+        // entries' INSERT goes out with the COMMIT.
+        const at = now.toISOString();
+        const locked = runStatement(tx, LOCK_USER, [userId]);
+        const revoked = runStatement<{ id: string }>(tx, EVICT_OVER_LIMIT, [userId, at, Math.max(0, settings.maxSessionsPerUser - 1)]).then((rows) => rows.map((r) => r.id));
+        const inserted = runStatement(tx, INSERT_SESSION, [
+          session.id,
+          userId,
+          at,
+          session.idleExpiresAt.toISOString(),
+          session.expiresAt.toISOString(),
+          amr,
+          mfaVerified,
+          session.ipAddress,
+          session.userAgent,
+          randomUUID(),
+          sha256(refreshToken),
+          expiresAt.toISOString(),
         ]);
-        const ids = revoked.map((r) => r.id);
-        // Last, in one call: the audit chain's lock is held from here to COMMIT only.
-        await audit.record(tx, [
-          ...ids.map((id) => ({ action: 'SESSION_REVOKED' as const, userId, sessionId: id, ip, userAgent, details: { reason: 'session_limit' } })),
-          { action: event.action, userId, actorUserId: userId, sessionId: session.id, ip, userAgent, details: event.details },
-        ]);
+        const audited = audit.record(tx, { action: event.action, userId, actorUserId: userId, sessionId: session.id, ip, userAgent, details: event.details }, {
+          before: revoked.then((ids) => ids.map((id) => ({ action: 'SESSION_REVOKED' as const, userId, sessionId: id, ip, userAgent, details: { reason: 'session_limit' } }))),
+        });
+        const [, ids] = await Promise.all([locked, revoked, inserted, audited]);
         return ids;
       });
       await publishRevocations(evicted);
